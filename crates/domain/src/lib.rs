@@ -1,0 +1,15 @@
+//! bamho's pure domain: administrative units and their successions, ethnic groups, the registry's
+//! validated values, poverty standards as data and classification under them.
+//!
+//! No I/O, no async, no clock: time is a parameter.
+
+pub mod classify;
+pub mod ethnic;
+pub mod standard;
+pub mod types;
+pub mod units;
+
+pub use classify::{Assessment, Class, Classification, Deprivations, Lang, classify};
+pub use standard::{Standard, Standards};
+pub use types::{Area, CitizenId, Date, HouseholdCode, InvalidValue, Relation, Sex, Vnd, Year};
+pub use units::{Level, Unit, UnitId, Units};

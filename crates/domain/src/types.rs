@@ -1,0 +1,310 @@
+//! Validated values of the registry. Each type has a `parse` constructor and private fields, so an
+//! invalid household code, citizen ID or year cannot exist past the edge of the system.
+
+use std::fmt;
+
+use serde::Serialize;
+use thiserror::Error;
+
+/// Why a value was refused, in words an officer can act on.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("{0}")]
+pub struct InvalidValue(pub String);
+
+fn invalid(msg: impl Into<String>) -> InvalidValue {
+    InvalidValue(msg.into())
+}
+
+/// bamho's own identifier of a household: `[A-Za-z0-9-]{1,32}`, never reused, never changed.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct HouseholdCode(String);
+
+impl HouseholdCode {
+    pub fn parse(raw: &str) -> Result<Self, InvalidValue> {
+        let ok = !raw.is_empty()
+            && raw.len() <= 32
+            && raw.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        if ok {
+            Ok(Self(raw.to_owned()))
+        } else {
+            Err(invalid("a household code is 1 to 32 letters, digits or '-'"))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for HouseholdCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A citizen identity number: 12 digits (CCCD), or 9 digits of an older identity card, which is
+/// accepted and flagged so that an officer can ask for the new number.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct CitizenId(String);
+
+impl CitizenId {
+    pub fn parse(raw: &str) -> Result<Self, InvalidValue> {
+        let digits = raw.bytes().all(|b| b.is_ascii_digit());
+        if digits && (raw.len() == 12 || raw.len() == 9) {
+            Ok(Self(raw.to_owned()))
+        } else {
+            Err(invalid("a citizen ID has 12 digits (or 9 on an old identity card)"))
+        }
+    }
+
+    /// True for a 9-digit number of an old identity card (CMND).
+    pub fn is_legacy(&self) -> bool {
+        self.0.len() == 9
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// An amount of Vietnamese đồng.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Vnd(u64);
+
+impl Vnd {
+    pub const fn new(amount: u64) -> Self {
+        Self(amount)
+    }
+
+    /// Parses a whole amount written plainly ("1500000") or with dot thousands ("1.500.000").
+    pub fn parse(raw: &str) -> Result<Self, InvalidValue> {
+        let plain: String = raw.trim().chars().filter(|c| *c != '.').collect();
+        if plain.is_empty() || !plain.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(invalid("an amount in VND is a whole non-negative number"));
+        }
+        plain
+            .parse()
+            .map(Self)
+            .map_err(|_| invalid("the amount is too large"))
+    }
+
+    pub const fn get(self) -> u64 {
+        self.0
+    }
+}
+
+/// A review year (DESIGN.md "Review year"): the year in which a review is held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Year(u16);
+
+impl Year {
+    pub const MIN: u16 = 2000;
+    pub const MAX: u16 = 2100;
+
+    pub fn new(year: u16) -> Result<Self, InvalidValue> {
+        if (Self::MIN..=Self::MAX).contains(&year) {
+            Ok(Self(year))
+        } else {
+            Err(invalid(format!(
+                "a review year lies between {} and {}",
+                Self::MIN,
+                Self::MAX
+            )))
+        }
+    }
+
+    pub fn parse(raw: &str) -> Result<Self, InvalidValue> {
+        raw.trim()
+            .parse::<u16>()
+            .map_err(|_| invalid("a year is written with four digits"))
+            .and_then(Self::new)
+    }
+
+    pub const fn get(self) -> u16 {
+        self.0
+    }
+}
+
+impl fmt::Display for Year {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// A calendar date. bamho needs only ordering and the ISO form, so it keeps its own small type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    year: u16,
+    month: u8,
+    day: u8,
+}
+
+impl Date {
+    pub fn new(year: u16, month: u8, day: u8) -> Result<Self, InvalidValue> {
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let days = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return Err(invalid("a month lies between 1 and 12")),
+        };
+        if day == 0 || day > days {
+            return Err(invalid("no such day in that month"));
+        }
+        Ok(Self { year, month, day })
+    }
+
+    /// Parses `YYYY-MM-DD` or the Vietnamese `dd/mm/yyyy`.
+    pub fn parse(raw: &str) -> Result<Self, InvalidValue> {
+        let raw = raw.trim();
+        let bad = || invalid("a date is written YYYY-MM-DD or dd/mm/yyyy");
+        let parts: Vec<&str> = raw.split(['-', '/']).collect();
+        let [a, b, c] = parts.as_slice() else {
+            return Err(bad());
+        };
+        let (y, m, d) = if raw.contains('/') { (c, b, a) } else { (a, b, c) };
+        let y = y.parse().map_err(|_| bad())?;
+        let m = m.parse().map_err(|_| bad())?;
+        let d = d.parse().map_err(|_| bad())?;
+        Self::new(y, m, d)
+    }
+
+    pub const fn year(self) -> u16 {
+        self.year
+    }
+
+    /// The day before.
+    pub fn pred(self) -> Self {
+        if self.day > 1 {
+            return Self { day: self.day - 1, ..self };
+        }
+        let (year, month) = if self.month == 1 { (self.year - 1, 12) } else { (self.year, self.month - 1) };
+        (28..=31)
+            .rev()
+            .find_map(|day| Self::new(year, month, day).ok())
+            .unwrap_or(self)
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// Rural (xã) or urban (phường, thị trấn): it sets the income line that applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Area {
+    Rural,
+    Urban,
+}
+
+impl Area {
+    pub fn parse(raw: &str) -> Result<Self, InvalidValue> {
+        match raw.trim() {
+            "rural" => Ok(Self::Rural),
+            "urban" => Ok(Self::Urban),
+            _ => Err(invalid("area is 'rural' or 'urban'")),
+        }
+    }
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Rural => "rural",
+            Self::Urban => "urban",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sex {
+    Male,
+    Female,
+}
+
+impl Sex {
+    pub fn parse(raw: &str) -> Result<Self, InvalidValue> {
+        match raw.trim() {
+            "m" => Ok(Self::Male),
+            "f" => Ok(Self::Female),
+            _ => Err(invalid("sex is 'm' or 'f'")),
+        }
+    }
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Male => "m",
+            Self::Female => "f",
+        }
+    }
+}
+
+/// A member's relation to the head of the household.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Relation {
+    Head,
+    Spouse,
+    Child,
+    Parent,
+    Other,
+}
+
+impl Relation {
+    pub const ALL: [Self; 5] = [Self::Head, Self::Spouse, Self::Child, Self::Parent, Self::Other];
+
+    pub fn parse(raw: &str) -> Result<Self, InvalidValue> {
+        Self::ALL
+            .into_iter()
+            .find(|r| r.as_str() == raw.trim())
+            .ok_or_else(|| invalid("relation is one of head, spouse, child, parent, other"))
+    }
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Head => "head",
+            Self::Spouse => "spouse",
+            Self::Child => "child",
+            Self::Parent => "parent",
+            Self::Other => "other",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn household_codes_refuse_spaces_and_overlong_values() {
+        assert!(HouseholdCode::parse("DG-000123").is_ok());
+        assert!(HouseholdCode::parse("DG 1").is_err());
+        assert!(HouseholdCode::parse("").is_err());
+        assert!(HouseholdCode::parse(&"A".repeat(33)).is_err());
+    }
+
+    #[test]
+    fn citizen_ids_of_old_cards_are_accepted_and_flagged() {
+        assert!(!CitizenId::parse("062190001234").unwrap().is_legacy());
+        assert!(CitizenId::parse("233001234").unwrap().is_legacy());
+        assert!(CitizenId::parse("0621900012").is_err());
+        assert!(CitizenId::parse("06219000123x").is_err());
+    }
+
+    #[test]
+    fn amounts_accept_dot_thousands() {
+        assert_eq!(Vnd::parse("1.500.000").unwrap().get(), 1_500_000);
+        assert!(Vnd::parse("1,5 triệu").is_err());
+        assert!(Vnd::parse("-3").is_err());
+    }
+
+    #[test]
+    fn dates_read_both_iso_and_vietnamese_order() {
+        assert_eq!(Date::parse("01/07/2025").unwrap().to_string(), "2025-07-01");
+        assert_eq!(Date::parse("2024-02-29").unwrap().to_string(), "2024-02-29");
+        assert!(Date::parse("2025-02-29").is_err());
+    }
+}

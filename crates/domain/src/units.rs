@@ -1,0 +1,346 @@
+//! Administrative units identified by code **and** validity period, with their successions.
+//!
+//! From 1 July 2025 Vietnam has two tiers, province → commune (Law 72/2025/QH15); districts live on
+//! only as a historical grouping. A code alone never identifies land across years: 23341 was Đăk Glei
+//! town until 2025-06-30 and is the larger Đăk Pék commune after. The national lists are embedded
+//! reference data derived by `scripts/derive_units.py` (the file names its source and version).
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+
+use crate::types::{Area, Date, Year};
+
+const UNITS_CSV: &str = include_str!("../data/units/units.csv");
+const SUCCESSIONS_CSV: &str = include_str!("../data/units/successions.csv");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    Province,
+    District,
+    Commune,
+}
+
+/// Index of a unit in [`Units`]; dense, so analytics can use it as an array index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct UnitId(pub u32);
+
+#[derive(Debug, Clone)]
+pub struct Unit {
+    pub level: Level,
+    pub code: String,
+    pub name: String,
+    /// The kind in the official name: Tỉnh, Thành phố, Huyện, Quận, Xã, Phường, Thị trấn, Đặc khu…
+    pub kind: String,
+    pub parent_code: Option<String>,
+    /// `None`: in force since before bamho's records begin.
+    pub valid_from: Option<Date>,
+    /// `None`: still in force.
+    pub valid_to: Option<Date>,
+}
+
+impl Unit {
+    pub fn in_force_on(&self, day: Date) -> bool {
+        self.valid_from.is_none_or(|from| from <= day) && self.valid_to.is_none_or(|to| day <= to)
+    }
+
+    /// Wards (phường) and towns (thị trấn) are urban; communes (xã) and special zones (đặc khu)
+    /// rural. The special zones' status is not confirmed [U]: they are treated as rural.
+    pub fn area(&self) -> Area {
+        match self.kind.as_str() {
+            "Phường" | "Thị trấn" => Area::Urban,
+            _ => Area::Rural,
+        }
+    }
+
+    /// The official name with its kind, e.g. "Xã Đăk Pék".
+    pub fn full_name(&self) -> String {
+        format!("{} {}", self.kind, self.name)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Succession {
+    pub level: Level,
+    pub from: UnitId,
+    pub to: UnitId,
+    pub effective: Date,
+    pub legal_basis: String,
+    /// For a unit divided between several successors: the one its records follow by default.
+    pub is_default: bool,
+}
+
+/// The national lists: every unit with its validity, and the successions between them.
+#[derive(Debug)]
+pub struct Units {
+    units: Vec<Unit>,
+    by_code: HashMap<(Level, String), Vec<UnitId>>,
+    successors: HashMap<UnitId, Vec<usize>>,
+    predecessors: HashMap<UnitId, Vec<usize>>,
+    successions: Vec<Succession>,
+}
+
+#[derive(Debug, Deserialize)]
+struct UnitRow {
+    level: Level,
+    code: String,
+    name: String,
+    kind: String,
+    parent_code: String,
+    valid_from: String,
+    valid_to: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct SuccessionRow {
+    level: Level,
+    from_code: String,
+    to_code: String,
+    effective: String,
+    legal_basis: String,
+    is_default: u8,
+}
+
+/// The day whose units a review year is recorded under: 1 September, the first day of the periodic
+/// review (Decision 24/2021/QĐ-TTg). The review of 2025 is therefore under the units of 1 July 2025.
+pub fn review_day(year: Year) -> Date {
+    Date::new(year.get(), 9, 1).unwrap_or_else(|_| unreachable!("1 September exists every year"))
+}
+
+fn optional_date(raw: &str) -> Option<Date> {
+    (!raw.is_empty()).then(|| Date::parse(raw).ok()).flatten()
+}
+
+impl Units {
+    /// The embedded national lists, parsed once.
+    pub fn national() -> &'static Units {
+        static UNITS: OnceLock<Units> = OnceLock::new();
+        UNITS.get_or_init(|| {
+            Self::from_csv(UNITS_CSV, SUCCESSIONS_CSV)
+                .unwrap_or_else(|e| panic!("embedded unit lists are malformed: {e}"))
+        })
+    }
+
+    pub fn from_csv(units_csv: &str, successions_csv: &str) -> Result<Self, csv::Error> {
+        let mut units = Vec::new();
+        let mut by_code: HashMap<(Level, String), Vec<UnitId>> = HashMap::new();
+        for row in reader(units_csv).deserialize::<UnitRow>() {
+            let row = row?;
+            let id = UnitId(units.len() as u32);
+            by_code.entry((row.level, row.code.clone())).or_default().push(id);
+            units.push(Unit {
+                level: row.level,
+                code: row.code,
+                name: row.name,
+                kind: row.kind,
+                parent_code: (!row.parent_code.is_empty()).then_some(row.parent_code),
+                valid_from: optional_date(&row.valid_from),
+                valid_to: optional_date(&row.valid_to),
+            });
+        }
+        let mut this = Self {
+            units,
+            by_code,
+            successors: HashMap::new(),
+            predecessors: HashMap::new(),
+            successions: Vec::new(),
+        };
+        for row in reader(successions_csv).deserialize::<SuccessionRow>() {
+            let row = row?;
+            let Some(effective) = optional_date(&row.effective) else { continue };
+            let before = effective.pred();
+            let (Some(from), Some(to)) = (
+                this.find(row.level, &row.from_code, before),
+                this.find(row.level, &row.to_code, effective),
+            ) else {
+                continue;
+            };
+            let index = this.successions.len();
+            this.successors.entry(from).or_default().push(index);
+            this.predecessors.entry(to).or_default().push(index);
+            this.successions.push(Succession {
+                level: row.level,
+                from,
+                to,
+                effective,
+                legal_basis: row.legal_basis,
+                is_default: row.is_default == 1,
+            });
+        }
+        Ok(this)
+    }
+
+    pub fn len(&self) -> usize {
+        self.units.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.units.is_empty()
+    }
+
+    pub fn get(&self, id: UnitId) -> &Unit {
+        &self.units[id.0 as usize]
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (UnitId, &Unit)> {
+        self.units.iter().enumerate().map(|(i, u)| (UnitId(i as u32), u))
+    }
+
+    pub fn successions(&self) -> &[Succession] {
+        &self.successions
+    }
+
+    /// The unit with this code in force on `day`.
+    pub fn find(&self, level: Level, code: &str, day: Date) -> Option<UnitId> {
+        self.by_code
+            .get(&(level, code.to_owned()))?
+            .iter()
+            .copied()
+            .find(|id| self.get(*id).in_force_on(day))
+    }
+
+    /// Every unit that ever had this code, oldest first.
+    pub fn all_with_code(&self, level: Level, code: &str) -> &[UnitId] {
+        self.by_code.get(&(level, code.to_owned())).map_or(&[], Vec::as_slice)
+    }
+
+    /// The parent unit (district or province) in force on the child's last day.
+    pub fn parent(&self, id: UnitId) -> Option<UnitId> {
+        let unit = self.get(id);
+        let parent_code = unit.parent_code.as_deref()?;
+        let day = unit.valid_to.or(unit.valid_from)?;
+        let level = match (unit.level, unit.valid_to.is_some()) {
+            (Level::Commune, true) => Level::District,
+            _ => Level::Province,
+        };
+        self.find(level, parent_code, day)
+            .or_else(|| self.find(Level::Province, parent_code, day))
+    }
+
+    /// The province a unit belongs to.
+    pub fn province_of(&self, id: UnitId) -> Option<UnitId> {
+        let mut current = id;
+        while self.get(current).level != Level::Province {
+            current = self.parent(current)?;
+        }
+        Some(current)
+    }
+
+    /// The (former) district of a commune: its own district before 1 July 2025; after, the district
+    /// its predecessors shared, if they all lay in one.
+    pub fn district_of(&self, commune: UnitId) -> Option<UnitId> {
+        if let Some(parent) = self.parent(commune)
+            && self.get(parent).level == Level::District
+        {
+            return Some(parent);
+        }
+        let mut found = None;
+        for &index in self.predecessors.get(&commune)? {
+            let district = self.district_of(self.successions[index].from)?;
+            if found.is_some_and(|d| d != district) {
+                return None;
+            }
+            found = Some(district);
+        }
+        found
+    }
+
+    /// The unit in force on `day` that `id`'s land belongs to now, following the default
+    /// successions (a unit in force on `day` is its own successor).
+    pub fn successor_on(&self, id: UnitId, day: Date) -> Option<UnitId> {
+        let mut current = id;
+        for _ in 0..8 {
+            if self.get(current).in_force_on(day) {
+                return Some(current);
+            }
+            let next = self.successors.get(&current)?;
+            let chosen = next
+                .iter()
+                .find(|i| self.successions[**i].is_default)
+                .or_else(|| next.first())?;
+            current = self.successions[*chosen].to;
+        }
+        None
+    }
+
+    /// Units directly below `parent` (communes of a district or province, districts of a province).
+    pub fn children(&self, parent: UnitId) -> Vec<UnitId> {
+        self.iter()
+            .filter(|(id, _)| self.parent(*id) == Some(parent))
+            .map(|(id, _)| id)
+            .collect()
+    }
+}
+
+fn reader(text: &str) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .comment(Some(b'#'))
+        .from_reader(text.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> Date {
+        Date::parse(s).unwrap()
+    }
+
+    #[test]
+    fn the_national_lists_have_34_provinces_and_3321_communes_from_july_2025() {
+        let units = Units::national();
+        let today = day("2026-01-01");
+        let count = |level| {
+            units.iter().filter(|(_, u)| u.level == level && u.in_force_on(today)).count()
+        };
+        assert_eq!(count(Level::Province), 34);
+        assert_eq!(count(Level::Commune), 3321);
+        assert_eq!(count(Level::District), 0);
+        let before = day("2025-06-30");
+        let old = units.iter().filter(|(_, u)| u.level == Level::Commune && u.in_force_on(before));
+        assert_eq!(old.count(), 10035);
+    }
+
+    #[test]
+    fn a_code_names_different_land_before_and_after_the_reform() {
+        let units = Units::national();
+        let town = units.find(Level::Commune, "23341", day("2024-09-01")).unwrap();
+        let pek = units.find(Level::Commune, "23341", day("2025-09-01")).unwrap();
+        assert_eq!(units.get(town).full_name(), "Thị trấn Đăk Glei");
+        assert_eq!(units.get(town).area(), Area::Urban);
+        assert_eq!(units.get(pek).full_name(), "Xã Đăk Pék");
+        assert_eq!(units.get(pek).area(), Area::Rural);
+        let choong = units.find(Level::Commune, "23356", day("2024-09-01")).unwrap();
+        assert_eq!(units.get(choong).name, "Đăk Choong");
+    }
+
+    #[test]
+    fn the_former_dak_glei_district_maps_to_six_communes_of_quang_ngai() {
+        let units = Units::national();
+        let today = day("2026-01-01");
+        let expected = [
+            ("23341", "23341"), ("23353", "23341"),
+            ("23344", "23344"), ("23347", "23344"), ("23350", "23344"),
+            ("23356", "23356"), ("23359", "23356"),
+            ("23362", "23365"), ("23365", "23365"),
+            ("23368", "23368"),
+            ("23371", "23374"), ("23374", "23374"),
+        ];
+        for (old, new) in expected {
+            let id = units.find(Level::Commune, old, day("2025-06-30")).unwrap();
+            let district = units.district_of(id).unwrap();
+            assert_eq!(units.get(district).code, "610");
+            let now = units.successor_on(id, today).unwrap();
+            assert_eq!(units.get(now).code, new, "{old}");
+            let province = units.province_of(now).unwrap();
+            assert_eq!(units.get(province).code, "51");
+            assert_eq!(units.get(units.district_of(now).unwrap()).code, "610");
+        }
+        let old_province = units
+            .province_of(units.find(Level::Commune, "23362", day("2024-01-01")).unwrap())
+            .unwrap();
+        assert_eq!(units.get(old_province).name, "Kon Tum");
+    }
+}
