@@ -121,11 +121,25 @@ pub struct Assessment {
 #[serde(tag = "rule", rename_all = "snake_case")]
 pub enum Rule {
     /// Income at or below the line.
-    IncomeAtOrBelowLine { income: u64, line: u64, deprived: u32, threshold: u8 },
+    IncomeAtOrBelowLine {
+        income: u64,
+        line: u64,
+        deprived: u32,
+        threshold: u8,
+    },
     /// B1 score at or below the cut-off.
-    ScoreAtOrBelowCutoff { score: u16, cutoff: u64, deprived: u32, threshold: u8 },
+    ScoreAtOrBelowCutoff {
+        score: u16,
+        cutoff: u64,
+        deprived: u32,
+        threshold: u8,
+    },
     /// Income above the line, within the middle band, agricultural household.
-    IncomeInMiddleBand { income: u64, line: u64, ceiling: u64 },
+    IncomeInMiddleBand {
+        income: u64,
+        line: u64,
+        ceiling: u64,
+    },
     /// Income above the line.
     IncomeAboveLine { income: u64, line: u64 },
     /// B1 score above the cut-off.
@@ -165,9 +179,24 @@ pub fn classify(standard: &Standard, a: &Assessment) -> Result<Classification, C
         let line = standard.income_line.get(a.area);
         let ceiling = standard.middle_band.as_ref().map(|b| b.get(a.area));
         if income <= line {
-            (Rule::IncomeAtOrBelowLine { income, line, deprived: n, threshold }, below_class)
+            (
+                Rule::IncomeAtOrBelowLine {
+                    income,
+                    line,
+                    deprived: n,
+                    threshold,
+                },
+                below_class,
+            )
         } else if let Some(ceiling) = ceiling.filter(|c| a.agricultural && income <= *c) {
-            (Rule::IncomeInMiddleBand { income, line, ceiling }, Class::Middle)
+            (
+                Rule::IncomeInMiddleBand {
+                    income,
+                    line,
+                    ceiling,
+                },
+                Class::Middle,
+            )
         } else {
             (Rule::IncomeAboveLine { income, line }, Class::NotPoor)
         }
@@ -178,7 +207,15 @@ pub fn classify(standard: &Standard, a: &Assessment) -> Result<Classification, C
             .ok_or_else(|| ClassifyError::NoScoreCutoff(standard.id.clone()))?
             .get(a.area);
         if u64::from(score) <= cutoff {
-            (Rule::ScoreAtOrBelowCutoff { score, cutoff, deprived: n, threshold }, below_class)
+            (
+                Rule::ScoreAtOrBelowCutoff {
+                    score,
+                    cutoff,
+                    deprived: n,
+                    threshold,
+                },
+                below_class,
+            )
         } else {
             (Rule::ScoreAboveCutoff { score, cutoff }, Class::NotPoor)
         }
@@ -186,7 +223,12 @@ pub fn classify(standard: &Standard, a: &Assessment) -> Result<Classification, C
         return Err(ClassifyError::NoMeansEstimate);
     };
     let (rule, class) = rule_and_class;
-    Ok(Classification { class, n_deprived: n, deprived, rule })
+    Ok(Classification {
+        class,
+        n_deprived: n,
+        deprived,
+        rule,
+    })
 }
 
 /// Language of an explanation.
@@ -218,43 +260,109 @@ impl Classification {
         };
         let d = dot_thousands;
         match (self.rule, lang) {
-            (Rule::IncomeAtOrBelowLine { income, line, deprived, threshold }, Lang::Vi) => format!(
+            (
+                Rule::IncomeAtOrBelowLine {
+                    income,
+                    line,
+                    deprived,
+                    threshold,
+                },
+                Lang::Vi,
+            ) => format!(
                 "Thu nhập bình quân {} đồng/người/tháng không vượt chuẩn {} đồng; thiếu hụt {deprived} \
                  chỉ số ({} {threshold}): {class}.",
-                d(income), d(line), if deprived >= u32::from(threshold) { "từ" } else { "dưới" }
+                d(income),
+                d(line),
+                if deprived >= u32::from(threshold) {
+                    "từ"
+                } else {
+                    "dưới"
+                }
             ),
-            (Rule::IncomeAtOrBelowLine { income, line, deprived, threshold }, Lang::En) => format!(
+            (
+                Rule::IncomeAtOrBelowLine {
+                    income,
+                    line,
+                    deprived,
+                    threshold,
+                },
+                Lang::En,
+            ) => format!(
                 "Income of {} VND per person per month is at or below the line of {} VND; \
                  {deprived} indicators deprived ({} {threshold}): {class}.",
-                d(income), d(line), if deprived >= u32::from(threshold) { "at least" } else { "fewer than" }
+                d(income),
+                d(line),
+                if deprived >= u32::from(threshold) {
+                    "at least"
+                } else {
+                    "fewer than"
+                }
             ),
-            (Rule::ScoreAtOrBelowCutoff { score, cutoff, deprived, threshold }, Lang::Vi) => format!(
+            (
+                Rule::ScoreAtOrBelowCutoff {
+                    score,
+                    cutoff,
+                    deprived,
+                    threshold,
+                },
+                Lang::Vi,
+            ) => format!(
                 "Điểm B1 là {score}, không vượt ngưỡng {cutoff} điểm; điểm B2 là {} ({deprived} chỉ số \
                  thiếu hụt, ngưỡng {} điểm): {class}.",
-                deprived * 10, u32::from(threshold) * 10
+                deprived * 10,
+                u32::from(threshold) * 10
             ),
-            (Rule::ScoreAtOrBelowCutoff { score, cutoff, deprived, threshold }, Lang::En) => format!(
+            (
+                Rule::ScoreAtOrBelowCutoff {
+                    score,
+                    cutoff,
+                    deprived,
+                    threshold,
+                },
+                Lang::En,
+            ) => format!(
                 "B1 score {score} is at or below the cut-off of {cutoff}; B2 score {} ({deprived} \
                  indicators deprived, threshold {}): {class}.",
-                deprived * 10, u32::from(threshold) * 10
+                deprived * 10,
+                u32::from(threshold) * 10
             ),
-            (Rule::IncomeInMiddleBand { income, line, ceiling }, Lang::Vi) => format!(
+            (
+                Rule::IncomeInMiddleBand {
+                    income,
+                    line,
+                    ceiling,
+                },
+                Lang::Vi,
+            ) => format!(
                 "Hộ làm nông, lâm, ngư, diêm nghiệp có thu nhập bình quân {} đồng/người/tháng, trên chuẩn \
                  {} đồng và không vượt {} đồng: {class}.",
-                d(income), d(line), d(ceiling)
+                d(income),
+                d(line),
+                d(ceiling)
             ),
-            (Rule::IncomeInMiddleBand { income, line, ceiling }, Lang::En) => format!(
+            (
+                Rule::IncomeInMiddleBand {
+                    income,
+                    line,
+                    ceiling,
+                },
+                Lang::En,
+            ) => format!(
                 "Agricultural household with income of {} VND per person per month, above the line of \
                  {} VND and at most {} VND: {class}.",
-                d(income), d(line), d(ceiling)
+                d(income),
+                d(line),
+                d(ceiling)
             ),
             (Rule::IncomeAboveLine { income, line }, Lang::Vi) => format!(
                 "Thu nhập bình quân {} đồng/người/tháng vượt chuẩn {} đồng: {class}.",
-                d(income), d(line)
+                d(income),
+                d(line)
             ),
             (Rule::IncomeAboveLine { income, line }, Lang::En) => format!(
                 "Income of {} VND per person per month is above the line of {} VND: {class}.",
-                d(income), d(line)
+                d(income),
+                d(line)
             ),
             (Rule::ScoreAboveCutoff { score, cutoff }, Lang::Vi) => {
                 format!("Điểm B1 là {score}, vượt ngưỡng {cutoff} điểm: {class}.")

@@ -62,16 +62,29 @@ impl EthnicGroups {
     }
 
     fn from_csv(text: &str) -> Result<Self, csv::Error> {
-        let mut this = Self { groups: Vec::new(), by_name: HashMap::new(), by_alias: HashMap::new() };
-        let mut reader = csv::ReaderBuilder::new().comment(Some(b'#')).from_reader(text.as_bytes());
+        let mut this = Self {
+            groups: Vec::new(),
+            by_name: HashMap::new(),
+            by_alias: HashMap::new(),
+        };
+        let mut reader = csv::ReaderBuilder::new()
+            .comment(Some(b'#'))
+            .from_reader(text.as_bytes());
         for row in reader.deserialize::<Row>() {
             let row = row?;
             let index = this.groups.len();
             this.by_name.insert(bamho_text::match_key(&row.name), index);
-            let aliases: Vec<String> =
-                row.aliases.split(';').filter(|a| !a.is_empty()).map(str::to_owned).collect();
+            let aliases: Vec<String> = row
+                .aliases
+                .split(';')
+                .filter(|a| !a.is_empty())
+                .map(str::to_owned)
+                .collect();
             for alias in &aliases {
-                let holders = this.by_alias.entry(bamho_text::match_key(alias)).or_default();
+                let holders = this
+                    .by_alias
+                    .entry(bamho_text::match_key(alias))
+                    .or_default();
                 if !holders.contains(&index) {
                     holders.push(index);
                 }
@@ -93,7 +106,9 @@ impl EthnicGroups {
     /// The group with this code ("01" … "54"; "1" is read as "01").
     pub fn by_code(&self, code: &str) -> Option<&EthnicGroup> {
         let n: usize = code.trim().parse().ok()?;
-        self.groups.get(n.checked_sub(1)?).filter(|g| g.code.parse() == Ok(n))
+        self.groups
+            .get(n.checked_sub(1)?)
+            .filter(|g| g.code.parse() == Ok(n))
     }
 
     /// Finds a group by its code, its name or an alias, in any spelling.

@@ -131,10 +131,16 @@ impl Standards {
         let years: YearsFile = toml::from_str(years)?;
         for range in &years.years {
             if !standards.iter().any(|s| s.id == range.standard) {
-                return Err(StandardError::Invalid(range.standard.clone(), "unknown".into()));
+                return Err(StandardError::Invalid(
+                    range.standard.clone(),
+                    "unknown".into(),
+                ));
             }
         }
-        Ok(Self { standards, years: years.years })
+        Ok(Self {
+            standards,
+            years: years.years,
+        })
     }
 
     pub fn all(&self) -> &[Standard] {
@@ -154,7 +160,11 @@ impl Standards {
 
     /// The largest number of indicators of any standard: households.csv has that many d-columns.
     pub fn max_indicators(&self) -> usize {
-        self.standards.iter().map(|s| s.indicators.len()).max().unwrap_or(0)
+        self.standards
+            .iter()
+            .map(|s| s.indicators.len())
+            .max()
+            .unwrap_or(0)
     }
 }
 
@@ -166,10 +176,16 @@ mod tests {
     fn the_2022_standard_governs_2022_to_2026_and_the_new_one_from_2027() {
         let standards = Standards::embedded();
         for y in 2022..=2026 {
-            assert_eq!(standards.for_year(Year::new(y).unwrap()).unwrap().id, "vn-2022-2025");
+            assert_eq!(
+                standards.for_year(Year::new(y).unwrap()).unwrap().id,
+                "vn-2022-2025"
+            );
         }
         for y in 2027..=2030 {
-            assert_eq!(standards.for_year(Year::new(y).unwrap()).unwrap().id, "vn-2027-2030");
+            assert_eq!(
+                standards.for_year(Year::new(y).unwrap()).unwrap().id,
+                "vn-2027-2030"
+            );
         }
         assert!(standards.for_year(Year::new(2021).unwrap()).is_none());
     }

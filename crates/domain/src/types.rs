@@ -27,7 +27,9 @@ impl HouseholdCode {
         if ok {
             Ok(Self(raw.to_owned()))
         } else {
-            Err(invalid("a household code is 1 to 32 letters, digits or '-'"))
+            Err(invalid(
+                "a household code is 1 to 32 letters, digits or '-'",
+            ))
         }
     }
 
@@ -53,7 +55,9 @@ impl CitizenId {
         if digits && (raw.len() == 12 || raw.len() == 9) {
             Ok(Self(raw.to_owned()))
         } else {
-            Err(invalid("a citizen ID has 12 digits (or 9 on an old identity card)"))
+            Err(invalid(
+                "a citizen ID has 12 digits (or 9 on an old identity card)",
+            ))
         }
     }
 
@@ -163,7 +167,11 @@ impl Date {
         let [a, b, c] = parts.as_slice() else {
             return Err(bad());
         };
-        let (y, m, d) = if raw.contains('/') { (c, b, a) } else { (a, b, c) };
+        let (y, m, d) = if raw.contains('/') {
+            (c, b, a)
+        } else {
+            (a, b, c)
+        };
         let y = y.parse().map_err(|_| bad())?;
         let m = m.parse().map_err(|_| bad())?;
         let d = d.parse().map_err(|_| bad())?;
@@ -177,9 +185,16 @@ impl Date {
     /// The day before.
     pub fn pred(self) -> Self {
         if self.day > 1 {
-            return Self { day: self.day - 1, ..self };
+            return Self {
+                day: self.day - 1,
+                ..self
+            };
         }
-        let (year, month) = if self.month == 1 { (self.year - 1, 12) } else { (self.year, self.month - 1) };
+        let (year, month) = if self.month == 1 {
+            (self.year - 1, 12)
+        } else {
+            (self.year, self.month - 1)
+        };
         (28..=31)
             .rev()
             .find_map(|day| Self::new(year, month, day).ok())
@@ -254,7 +269,13 @@ pub enum Relation {
 }
 
 impl Relation {
-    pub const ALL: [Self; 5] = [Self::Head, Self::Spouse, Self::Child, Self::Parent, Self::Other];
+    pub const ALL: [Self; 5] = [
+        Self::Head,
+        Self::Spouse,
+        Self::Child,
+        Self::Parent,
+        Self::Other,
+    ];
 
     pub fn parse(raw: &str) -> Result<Self, InvalidValue> {
         Self::ALL

@@ -129,7 +129,10 @@ impl Units {
         for row in reader(units_csv).deserialize::<UnitRow>() {
             let row = row?;
             let id = UnitId(units.len() as u32);
-            by_code.entry((row.level, row.code.clone())).or_default().push(id);
+            by_code
+                .entry((row.level, row.code.clone()))
+                .or_default()
+                .push(id);
             units.push(Unit {
                 level: row.level,
                 code: row.code,
@@ -149,7 +152,9 @@ impl Units {
         };
         for row in reader(successions_csv).deserialize::<SuccessionRow>() {
             let row = row?;
-            let Some(effective) = optional_date(&row.effective) else { continue };
+            let Some(effective) = optional_date(&row.effective) else {
+                continue;
+            };
             let before = effective.pred();
             let (Some(from), Some(to)) = (
                 this.find(row.level, &row.from_code, before),
@@ -185,7 +190,10 @@ impl Units {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (UnitId, &Unit)> {
-        self.units.iter().enumerate().map(|(i, u)| (UnitId(i as u32), u))
+        self.units
+            .iter()
+            .enumerate()
+            .map(|(i, u)| (UnitId(i as u32), u))
     }
 
     pub fn successions(&self) -> &[Succession] {
@@ -203,7 +211,9 @@ impl Units {
 
     /// Every unit that ever had this code, oldest first.
     pub fn all_with_code(&self, level: Level, code: &str) -> &[UnitId] {
-        self.by_code.get(&(level, code.to_owned())).map_or(&[], Vec::as_slice)
+        self.by_code
+            .get(&(level, code.to_owned()))
+            .map_or(&[], Vec::as_slice)
     }
 
     /// The parent unit (district or province) in force on the child's last day.
@@ -293,26 +303,37 @@ mod tests {
         let units = Units::national();
         let today = day("2026-01-01");
         let count = |level| {
-            units.iter().filter(|(_, u)| u.level == level && u.in_force_on(today)).count()
+            units
+                .iter()
+                .filter(|(_, u)| u.level == level && u.in_force_on(today))
+                .count()
         };
         assert_eq!(count(Level::Province), 34);
         assert_eq!(count(Level::Commune), 3321);
         assert_eq!(count(Level::District), 0);
         let before = day("2025-06-30");
-        let old = units.iter().filter(|(_, u)| u.level == Level::Commune && u.in_force_on(before));
+        let old = units
+            .iter()
+            .filter(|(_, u)| u.level == Level::Commune && u.in_force_on(before));
         assert_eq!(old.count(), 10035);
     }
 
     #[test]
     fn a_code_names_different_land_before_and_after_the_reform() {
         let units = Units::national();
-        let town = units.find(Level::Commune, "23341", day("2024-09-01")).unwrap();
-        let pek = units.find(Level::Commune, "23341", day("2025-09-01")).unwrap();
+        let town = units
+            .find(Level::Commune, "23341", day("2024-09-01"))
+            .unwrap();
+        let pek = units
+            .find(Level::Commune, "23341", day("2025-09-01"))
+            .unwrap();
         assert_eq!(units.get(town).full_name(), "Thị trấn Đăk Glei");
         assert_eq!(units.get(town).area(), Area::Urban);
         assert_eq!(units.get(pek).full_name(), "Xã Đăk Pék");
         assert_eq!(units.get(pek).area(), Area::Rural);
-        let choong = units.find(Level::Commune, "23356", day("2024-09-01")).unwrap();
+        let choong = units
+            .find(Level::Commune, "23356", day("2024-09-01"))
+            .unwrap();
         assert_eq!(units.get(choong).name, "Đăk Choong");
     }
 
@@ -321,12 +342,18 @@ mod tests {
         let units = Units::national();
         let today = day("2026-01-01");
         let expected = [
-            ("23341", "23341"), ("23353", "23341"),
-            ("23344", "23344"), ("23347", "23344"), ("23350", "23344"),
-            ("23356", "23356"), ("23359", "23356"),
-            ("23362", "23365"), ("23365", "23365"),
+            ("23341", "23341"),
+            ("23353", "23341"),
+            ("23344", "23344"),
+            ("23347", "23344"),
+            ("23350", "23344"),
+            ("23356", "23356"),
+            ("23359", "23356"),
+            ("23362", "23365"),
+            ("23365", "23365"),
             ("23368", "23368"),
-            ("23371", "23374"), ("23374", "23374"),
+            ("23371", "23374"),
+            ("23374", "23374"),
         ];
         for (old, new) in expected {
             let id = units.find(Level::Commune, old, day("2025-06-30")).unwrap();
@@ -339,7 +366,11 @@ mod tests {
             assert_eq!(units.get(units.district_of(now).unwrap()).code, "610");
         }
         let old_province = units
-            .province_of(units.find(Level::Commune, "23362", day("2024-01-01")).unwrap())
+            .province_of(
+                units
+                    .find(Level::Commune, "23362", day("2024-01-01"))
+                    .unwrap(),
+            )
             .unwrap();
         assert_eq!(units.get(old_province).name, "Kon Tum");
     }

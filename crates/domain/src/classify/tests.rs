@@ -16,7 +16,13 @@ fn income(area: Area, agricultural: bool, vnd: u64, n_deprived: usize) -> Assess
     for i in 0..n_deprived {
         deprived = deprived.with(i);
     }
-    Assessment { area, agricultural, income_per_capita: Some(Vnd::new(vnd)), b1_score: None, deprived }
+    Assessment {
+        area,
+        agricultural,
+        income_per_capita: Some(Vnd::new(vnd)),
+        b1_score: None,
+        deprived,
+    }
 }
 
 fn class_of(s: &Standard, a: Assessment) -> Class {
@@ -26,26 +32,56 @@ fn class_of(s: &Standard, a: Assessment) -> Class {
 #[test]
 fn income_exactly_at_the_line_counts_as_at_or_below_it() {
     let s = std_2022();
-    assert_eq!(class_of(s, income(Area::Rural, false, 1_500_000, 3)), Class::Poor);
-    assert_eq!(class_of(s, income(Area::Rural, false, 1_500_001, 3)), Class::NotPoor);
-    assert_eq!(class_of(s, income(Area::Urban, false, 2_000_000, 0)), Class::NearPoor);
-    assert_eq!(class_of(s, income(Area::Urban, false, 2_000_001, 12)), Class::NotPoor);
+    assert_eq!(
+        class_of(s, income(Area::Rural, false, 1_500_000, 3)),
+        Class::Poor
+    );
+    assert_eq!(
+        class_of(s, income(Area::Rural, false, 1_500_001, 3)),
+        Class::NotPoor
+    );
+    assert_eq!(
+        class_of(s, income(Area::Urban, false, 2_000_000, 0)),
+        Class::NearPoor
+    );
+    assert_eq!(
+        class_of(s, income(Area::Urban, false, 2_000_001, 12)),
+        Class::NotPoor
+    );
 }
 
 #[test]
 fn exactly_three_deprivations_make_a_poor_household() {
     let s = std_2022();
-    assert_eq!(class_of(s, income(Area::Rural, false, 1_000_000, 2)), Class::NearPoor);
-    assert_eq!(class_of(s, income(Area::Rural, false, 1_000_000, 3)), Class::Poor);
+    assert_eq!(
+        class_of(s, income(Area::Rural, false, 1_000_000, 2)),
+        Class::NearPoor
+    );
+    assert_eq!(
+        class_of(s, income(Area::Rural, false, 1_000_000, 3)),
+        Class::Poor
+    );
 }
 
 #[test]
 fn only_agricultural_households_reach_the_middle_band() {
     let s = std_2022();
-    assert_eq!(class_of(s, income(Area::Rural, true, 2_250_000, 0)), Class::Middle);
-    assert_eq!(class_of(s, income(Area::Rural, false, 2_250_000, 0)), Class::NotPoor);
-    assert_eq!(class_of(s, income(Area::Rural, true, 2_250_001, 0)), Class::NotPoor);
-    assert_eq!(class_of(s, income(Area::Urban, true, 3_000_000, 0)), Class::Middle);
+    assert_eq!(
+        class_of(s, income(Area::Rural, true, 2_250_000, 0)),
+        Class::Middle
+    );
+    assert_eq!(
+        class_of(s, income(Area::Rural, false, 2_250_000, 0)),
+        Class::NotPoor
+    );
+    assert_eq!(
+        class_of(s, income(Area::Rural, true, 2_250_001, 0)),
+        Class::NotPoor
+    );
+    assert_eq!(
+        class_of(s, income(Area::Urban, true, 3_000_000, 0)),
+        Class::Middle
+    );
 }
 
 #[test]
@@ -71,14 +107,23 @@ fn a_standard_without_a_confirmed_cutoff_asks_for_an_income() {
         Err(ClassifyError::NoScoreCutoff("vn-2027-2030".into()))
     );
     a.b1_score = None;
-    assert_eq!(classify(std_2022(), &a), Err(ClassifyError::NoMeansEstimate));
+    assert_eq!(
+        classify(std_2022(), &a),
+        Err(ClassifyError::NoMeansEstimate)
+    );
 }
 
 #[test]
 fn the_2027_standard_uses_its_own_line_and_has_no_middle_class() {
     let s = std_2027();
-    assert_eq!(class_of(s, income(Area::Rural, true, 2_200_000, 3)), Class::Poor);
-    assert_eq!(class_of(s, income(Area::Rural, true, 2_200_001, 3)), Class::NotPoor);
+    assert_eq!(
+        class_of(s, income(Area::Rural, true, 2_200_000, 3)),
+        Class::Poor
+    );
+    assert_eq!(
+        class_of(s, income(Area::Rural, true, 2_200_001, 3)),
+        Class::NotPoor
+    );
 }
 
 #[test]
@@ -89,7 +134,10 @@ fn the_explanation_names_the_figures_in_vietnamese_and_english() {
         "Thu nhập bình quân 1.200.000 đồng/người/tháng không vượt chuẩn 1.500.000 đồng; thiếu hụt 4 \
          chỉ số (từ 3): hộ nghèo."
     );
-    assert!(c.explain(Lang::En).contains("at or below the line of 1.500.000 VND"));
+    assert!(
+        c.explain(Lang::En)
+            .contains("at or below the line of 1.500.000 VND")
+    );
     assert_eq!(c.deprived.codes(std_2022()), ["d01", "d02", "d03", "d04"]);
 }
 
