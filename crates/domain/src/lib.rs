@@ -5,11 +5,13 @@
 
 pub mod classify;
 pub mod ethnic;
+pub mod registry;
 pub mod standard;
 pub mod types;
 pub mod units;
 
 pub use classify::{Assessment, Class, Classification, Deprivations, Lang, classify};
+pub use registry::{EventKind, HouseholdEvent, HouseholdYear, Member, VillageCode};
 pub use standard::{Standard, Standards};
 pub use types::{Area, CitizenId, Date, HouseholdCode, InvalidValue, Relation, Sex, Vnd, Year};
 pub use units::{Level, Unit, UnitId, Units};
