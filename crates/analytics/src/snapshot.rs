@@ -1,0 +1,76 @@
+//! A review year held as columns: one entry per household, dense indices for places and groups,
+//! the class as a byte and the deprivations as a bitmask. Every measure is a pass over these.
+
+use std::collections::HashMap;
+
+use bamho_domain::units::UnitId;
+use bamho_domain::{Area, Class, Year};
+
+/// The columns of one review year.
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    pub year: Option<Year>,
+    pub standard: String,
+    /// The commune recorded at the review.
+    pub commune: Vec<UnitId>,
+    /// Index into `villages`.
+    pub village: Vec<u32>,
+    pub villages: Vec<String>,
+    /// For each village, the commune it lies in today, where known (from the registry); otherwise
+    /// the recorded commune's successor is used.
+    pub village_commune_today: Vec<Option<UnitId>>,
+    /// Ethnic code as a number, 1 … 54.
+    pub ethnicity: Vec<u8>,
+    pub area: Vec<Area>,
+    pub class: Vec<Class>,
+    pub deprived: Vec<u16>,
+    village_index: HashMap<String, u32>,
+}
+
+impl Snapshot {
+    pub fn new(year: Year, standard: &str) -> Self {
+        Self {
+            year: Some(year),
+            standard: standard.to_owned(),
+            ..Self::default()
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.class.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.class.is_empty()
+    }
+
+    /// The index of a village, added on first sight.
+    pub fn village_id(&mut self, code: &str, commune_today: Option<UnitId>) -> u32 {
+        if let Some(&i) = self.village_index.get(code) {
+            return i;
+        }
+        let i = self.villages.len() as u32;
+        self.villages.push(code.to_owned());
+        self.village_commune_today.push(commune_today);
+        self.village_index.insert(code.to_owned(), i);
+        i
+    }
+
+    /// Adds one household. `ethnicity` is the code "01" … "54".
+    pub fn push(
+        &mut self,
+        commune: UnitId,
+        village: u32,
+        ethnicity: &str,
+        area: Area,
+        class: Class,
+        deprived: u16,
+    ) {
+        self.commune.push(commune);
+        self.village.push(village);
+        self.ethnicity.push(ethnicity.parse().unwrap_or(0));
+        self.area.push(area);
+        self.class.push(class);
+        self.deprived.push(deprived);
+    }
+}

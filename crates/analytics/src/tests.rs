@@ -1,0 +1,91 @@
+use bamho_domain::units::{Level, Units};
+use bamho_domain::{Area, Date};
+
+use super::*;
+
+fn day(s: &str) -> Date {
+    Date::parse(s).unwrap()
+}
+
+/// Four households of 2024 in three old communes of Đăk Glei that merge into two new ones.
+fn snapshot_2024() -> Snapshot {
+    let units = Units::national();
+    let at = day("2024-09-01");
+    let commune = |code| units.find(Level::Commune, code, at).unwrap();
+    let mut s = Snapshot::new(Year::new(2024).unwrap(), "vn-2022-2025");
+    let v = s.village_id("V1", None);
+    s.push(commune("23341"), v, "01", Area::Urban, Class::NotPoor, 0);
+    s.push(commune("23353"), v, "29", Area::Rural, Class::Poor, 0b111);
+    s.push(commune("23362"), v, "16", Area::Rural, Class::NearPoor, 0b1);
+    s.push(commune("23365"), v, "16", Area::Rural, Class::Poor, 0b1111);
+    s
+}
+
+#[test]
+fn rates_by_commune_under_recorded_boundaries_keep_the_old_communes() {
+    let r = rates(
+        &snapshot_2024(),
+        &[Key::Commune],
+        Boundaries::Recorded,
+        day("2026-01-01"),
+        "file",
+    );
+    let communes: Vec<&str> = r.rows.iter().map(|row| row.key.0[0].1.as_str()).collect();
+    assert_eq!(communes, ["23341", "23353", "23362", "23365"]);
+    assert_eq!(r.total.households, 4);
+    assert_eq!(r.total.poor, 2);
+    assert_eq!(r.total.poor_rate, 50.0);
+    assert_eq!(r.total.near_poor_rate, 25.0);
+}
+
+#[test]
+fn current_boundaries_map_old_communes_onto_today_s() {
+    let r = rates(
+        &snapshot_2024(),
+        &[Key::Province, Key::Commune],
+        Boundaries::Current,
+        day("2026-01-01"),
+        "file",
+    );
+    let rows: Vec<(String, String, u64, u64)> = r
+        .rows
+        .iter()
+        .map(|row| {
+            (
+                row.key.0[0].1.clone(),
+                row.key.0[1].1.clone(),
+                row.rates.households,
+                row.rates.poor,
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("51".into(), "23341".into(), 2, 1),
+            ("51".into(), "23365".into(), 2, 1)
+        ]
+    );
+}
+
+#[test]
+fn minority_and_district_keys_group_as_reports_expect() {
+    let r = rates(
+        &snapshot_2024(),
+        &[Key::District, Key::Minority],
+        Boundaries::Recorded,
+        day("2026-01-01"),
+        "file",
+    );
+    let json = serde_json::to_value(&r).unwrap();
+    assert_eq!(
+        json["rows"][0]["key"],
+        serde_json::json!({"district": "610", "minority": "kinh"})
+    );
+    assert_eq!(
+        json["rows"][1]["key"],
+        serde_json::json!({"district": "610", "minority": "minority"})
+    );
+    assert_eq!(json["rows"][1]["poor_rate"], 66.67);
+    assert_eq!(json["boundaries"], "recorded");
+}
