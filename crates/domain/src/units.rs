@@ -103,6 +103,15 @@ struct SuccessionRow {
     is_default: u8,
 }
 
+/// Where the embedded lists come from: the first line of the units file.
+pub fn source() -> &'static str {
+    UNITS_CSV
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .trim_start_matches("# ")
+}
+
 /// The day whose units a review year is recorded under: 1 September, the first day of the periodic
 /// review (Decision 24/2021/QĐ-TTg). The review of 2025 is therefore under the units of 1 July 2025.
 pub fn review_day(year: Year) -> Date {

@@ -1,1 +1,157 @@
-//! placeholder
+//! The storage port and its two implementations: SQLite (a file, the embedded default) and
+//! PostgreSQL (a province or the nation), chosen by the URL scheme. Both run the same SQL — written
+//! once in [`sql`] and compiled for each backend — over their own migrations.
+//!
+//! Every unit of work is one transaction: an import either lands whole or changes nothing.
+
+mod audit;
+mod prepare;
+mod seed;
+mod sql;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use bamho_analytics::Snapshot;
+use bamho_domain::{Date, Year};
+use bamho_io::{Batch, Errors};
+
+pub use sql::{PostgresStore, SqliteStore};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found: {0}")]
+    NotFound(String),
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("the database URL is not understood: {0}")]
+    Url(String),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    #[error(transparent)]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+/// Why an import did not land.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// Row-level problems in the files; nothing was written.
+    #[error("{0}")]
+    Rows(Errors),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for ImportError {
+    fn from(e: sqlx::Error) -> Self {
+        Self::Store(e.into())
+    }
+}
+
+/// Who acts, when, and how.
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    /// Replace household-years already present (audited) instead of refusing them.
+    pub replace: bool,
+    /// Check everything, write nothing.
+    pub dry_run: bool,
+    /// The actor recorded in the audit trail.
+    pub actor: String,
+    /// The moment recorded, ISO 8601.
+    pub at: String,
+    /// Today, for placing villages under today's communes.
+    pub today: Date,
+    /// Where the rows came from ("import", "demo", …).
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportSummary {
+    pub households_new: u64,
+    pub villages_new: u64,
+    pub surveys: u64,
+    pub replaced: u64,
+    pub members: u64,
+    pub events: u64,
+}
+
+/// A commune decision that makes the classes of a commune's households for a year official.
+#[derive(Debug, Clone)]
+pub struct Decision {
+    pub commune_code: String,
+    pub year: Year,
+    pub number: String,
+    pub decided_on: Date,
+    pub signer: String,
+}
+
+/// What a database holds, for summaries.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Totals {
+    pub households: u64,
+    pub members: u64,
+    pub villages: u64,
+    /// (year, surveys, decided classifications)
+    pub years: Vec<(u16, u64, u64)>,
+    pub open_reviews: u64,
+}
+
+/// The storage port.
+#[async_trait]
+pub trait Store: Send + Sync + std::fmt::Debug {
+    /// Imports a batch in one transaction: all rows or none.
+    async fn import(
+        &self,
+        batch: &Batch,
+        options: &ImportOptions,
+    ) -> Result<ImportSummary, ImportError>;
+
+    /// Records a decision and makes the computed classes of that commune and year official.
+    /// Returns the number of households decided.
+    async fn decide(&self, decision: &Decision, actor: &str, at: &str) -> Result<u64, StoreError>;
+
+    /// Opens the periodic review of a commune (a code in force that year) for a year.
+    async fn open_review(
+        &self,
+        commune_code: &str,
+        year: Year,
+        opened_on: Date,
+    ) -> Result<(), StoreError>;
+
+    /// Gives villages their names (and marks them invented, for synthetic data).
+    async fn name_villages(
+        &self,
+        names: &[(String, String)],
+        invented: bool,
+    ) -> Result<(), StoreError>;
+
+    /// The households of a review year as columns; the decided class counts where a decision
+    /// exists, the computed one otherwise. `communes_today`: only villages lying in these today.
+    async fn snapshot(
+        &self,
+        year: Year,
+        communes_today: Option<&[String]>,
+    ) -> Result<Snapshot, StoreError>;
+
+    async fn totals(&self) -> Result<Totals, StoreError>;
+
+    /// Checks the audit trail's hash chain; returns the number of entries.
+    async fn verify_audit(&self) -> Result<u64, StoreError>;
+}
+
+/// Opens (creating a SQLite file if needed) and migrates the database at `url`: `sqlite://PATH`,
+/// `postgres://…`, or a plain path to a SQLite file.
+pub async fn open(url: &str) -> Result<Arc<dyn Store>, StoreError> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Arc::new(PostgresStore::connect(url).await?))
+    } else {
+        let path = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .unwrap_or(url);
+        if path.is_empty() {
+            return Err(StoreError::Url(url.to_owned()));
+        }
+        Ok(Arc::new(SqliteStore::open(path).await?))
+    }
+}

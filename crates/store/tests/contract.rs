@@ -1,0 +1,251 @@
+//! One contract suite, run on SQLite always and on PostgreSQL whenever one can be started.
+
+use std::sync::Arc;
+
+use bamho_analytics::{Boundaries, Key, rates, snapshot_from_records};
+use bamho_domain::{Date, Standards, Year};
+use bamho_io::{Batch, Errors};
+use bamho_store::{Decision, ImportError, ImportOptions, Store};
+use bamho_synth::{AreaKind, Config, Sinks, generate};
+
+fn today() -> Date {
+    Date::parse("2026-11-29").unwrap()
+}
+
+fn options() -> ImportOptions {
+    ImportOptions {
+        replace: false,
+        dry_run: false,
+        actor: "test".into(),
+        at: "2026-11-29T08:00:00Z".into(),
+        today: today(),
+        source: "test".into(),
+    }
+}
+
+/// A small synthetic district, 2022–2025, as read from its three files.
+fn district(households: u64) -> Batch {
+    let mut sinks = Sinks {
+        households: Vec::new(),
+        members: Vec::new(),
+        events: Vec::new(),
+    };
+    let config = Config {
+        households,
+        seed: 11,
+        years: 2022..=2025,
+        area: AreaKind::DakGlei,
+    };
+    generate(&config, &mut sinks, &mut |_| {}).unwrap();
+    let mut batch = Batch::default();
+    let mut errors = Errors::default();
+    batch.read("households.csv", &sinks.households, &mut errors);
+    batch.read("members.csv", &sinks.members, &mut errors);
+    batch.read("events.csv", &sinks.events, &mut errors);
+    assert!(errors.is_empty(), "{errors}");
+    batch
+}
+
+fn rows_error(result: Result<bamho_store::ImportSummary, ImportError>) -> String {
+    match result {
+        Err(ImportError::Rows(e)) => e.to_string(),
+        other => panic!("expected row errors, got {other:?}"),
+    }
+}
+
+async fn an_import_gives_the_same_report_as_the_file(store: Arc<dyn Store>) {
+    let batch = district(400);
+    let summary = store.import(&batch, &options()).await.unwrap();
+    assert_eq!(summary.surveys, batch.households.len() as u64);
+    assert!(summary.households_new >= 400);
+    for y in [2022, 2025] {
+        let year = Year::new(y).unwrap();
+        let standard = Standards::embedded().for_year(year).unwrap();
+        let from_file =
+            snapshot_from_records(year, standard, batch.households.iter().map(|(_, r)| r)).unwrap();
+        let from_db = store.snapshot(year, None).await.unwrap();
+        for keys in [&[Key::Commune, Key::Ethnicity][..], &[Key::Village], &[]] {
+            for b in [Boundaries::Recorded, Boundaries::Current] {
+                let a = rates(&from_file, keys, b, today(), "x");
+                let d = rates(&from_db, keys, b, today(), "x");
+                assert_eq!(a, d, "{y} {keys:?} {b:?}");
+            }
+        }
+    }
+    let totals = store.totals().await.unwrap();
+    assert_eq!(totals.members, batch.members.len() as u64);
+    assert_eq!(
+        totals.years.iter().map(|y| y.0).collect::<Vec<_>>(),
+        [2022, 2023, 2024, 2025]
+    );
+}
+
+async fn a_household_year_already_present_is_refused_unless_replaced(store: Arc<dyn Store>) {
+    let batch = district(60);
+    store.import(&batch, &options()).await.unwrap();
+    let before = store.totals().await.unwrap();
+    let e = rows_error(store.import(&batch, &options()).await);
+    assert!(
+        e.contains("households.csv: row 2, column household_code"),
+        "{e}"
+    );
+    assert!(
+        e.contains("already has a 2022 review in the database (use --replace to replace it)"),
+        "{e}"
+    );
+    assert_eq!(
+        store.totals().await.unwrap(),
+        before,
+        "a refused import changes nothing"
+    );
+    let replaced = store
+        .import(
+            &batch,
+            &ImportOptions {
+                replace: true,
+                ..options()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(replaced.replaced, batch.households.len() as u64);
+    assert_eq!(store.totals().await.unwrap(), before);
+    // one entry per import, one per replaced household-year
+    assert_eq!(store.verify_audit().await.unwrap(), 2 + replaced.replaced);
+}
+
+async fn a_failed_or_dry_run_import_changes_nothing(store: Arc<dyn Store>) {
+    let mut batch = district(50);
+    let dry = store
+        .import(
+            &batch,
+            &ImportOptions {
+                dry_run: true,
+                ..options()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(dry.surveys > 0);
+    assert_eq!(store.totals().await.unwrap().households, 0);
+    let mut errors = Errors::default();
+    batch.read(
+        "more-members.csv",
+        b"household_code,person_no,full_name,sex,birth_year,ethnicity,citizen_id,relation\nNOPE-1,1,A Blong,m,1980,29,,head\n",
+        &mut errors,
+    );
+    assert!(errors.is_empty());
+    let e = rows_error(store.import(&batch, &options()).await);
+    assert_eq!(
+        e.trim(),
+        "more-members.csv: row 2, column household_code, value \"NOPE-1\": no such household in this import or in the database"
+    );
+    let totals = store.totals().await.unwrap();
+    assert_eq!(
+        (totals.households, totals.members, totals.villages),
+        (0, 0, 0)
+    );
+    assert_eq!(store.verify_audit().await.unwrap(), 0);
+}
+
+async fn a_decision_makes_the_classes_of_its_commune_official(store: Arc<dyn Store>) {
+    let batch = district(200);
+    store.import(&batch, &options()).await.unwrap();
+    let year = Year::new(2024).unwrap();
+    let decision = Decision {
+        commune_code: "23362".into(),
+        year,
+        number: "152/QĐ-UBND".into(),
+        decided_on: Date::parse("2024-12-20").unwrap(),
+        signer: "Chủ tịch UBND xã".into(),
+    };
+    let decided = store
+        .decide(&decision, "test", "2024-12-20T09:00:00Z")
+        .await
+        .unwrap();
+    let expected = batch
+        .households
+        .iter()
+        .filter(|(_, r)| {
+            r.year == year && bamho_domain::units::Units::national().get(r.commune).code == "23362"
+        })
+        .count() as u64;
+    assert_eq!(decided, expected);
+    assert!(decided > 0);
+    let totals = store.totals().await.unwrap();
+    assert_eq!(
+        totals.years.iter().find(|y| y.0 == 2024).unwrap().2,
+        decided
+    );
+    store
+        .open_review(
+            "23365",
+            Year::new(2026).unwrap(),
+            Date::parse("2026-09-01").unwrap(),
+        )
+        .await
+        .unwrap();
+    store
+        .open_review(
+            "23365",
+            Year::new(2026).unwrap(),
+            Date::parse("2026-09-01").unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(store.totals().await.unwrap().open_reviews, 1);
+}
+
+async fn scope_keeps_the_villages_lying_in_a_commune_today(store: Arc<dyn Store>) {
+    let batch = district(300);
+    store.import(&batch, &options()).await.unwrap();
+    let year = Year::new(2022).unwrap();
+    let all = store.snapshot(year, None).await.unwrap();
+    let ngoc_linh = store
+        .snapshot(year, Some(&["23365".to_owned()]))
+        .await
+        .unwrap();
+    // 23365 today is Ngọc Linh, formed from Mường Hoong (23362) and Ngọc Linh (23365).
+    let units = bamho_domain::units::Units::national();
+    let expected = all
+        .commune
+        .iter()
+        .filter(|c| ["23362", "23365"].contains(&units.get(**c).code.as_str()))
+        .count();
+    assert_eq!(ngoc_linh.len(), expected);
+    assert!(expected > 0 && expected < all.len());
+}
+
+macro_rules! contract {
+    ($($test:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $test() {
+                    let dir = tempfile::tempdir().unwrap();
+                    let path = dir.path().join("bamho.sqlite");
+                    let store = bamho_store::open(&path.to_string_lossy()).await.unwrap();
+                    super::$test(store).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $test() {
+                    let Some(url) = bamho_testkit::postgres_database() else { return };
+                    let store = bamho_store::open(&url).await.unwrap();
+                    super::$test(store).await;
+                }
+            )*
+        }
+    };
+}
+
+contract!(
+    an_import_gives_the_same_report_as_the_file,
+    a_household_year_already_present_is_refused_unless_replaced,
+    a_failed_or_dry_run_import_changes_nothing,
+    a_decision_makes_the_classes_of_its_commune_official,
+    scope_keeps_the_villages_lying_in_a_commune_today,
+);
