@@ -74,3 +74,21 @@ impl Snapshot {
         self.deprived.push(deprived);
     }
 }
+
+impl Snapshot {
+    /// Keeps only the households of the village with this code.
+    pub fn retain_village(&mut self, code: &str) {
+        let keep = self.village_index.get(code).copied();
+        let mask: Vec<bool> = self.village.iter().map(|v| Some(*v) == keep).collect();
+        fn filter<T>(column: &mut Vec<T>, mask: &[bool]) {
+            let mut kept = mask.iter();
+            column.retain(|_| kept.next().copied().unwrap_or(false));
+        }
+        filter(&mut self.commune, &mask);
+        filter(&mut self.village, &mask);
+        filter(&mut self.ethnicity, &mask);
+        filter(&mut self.area, &mask);
+        filter(&mut self.class, &mask);
+        filter(&mut self.deprived, &mask);
+    }
+}

@@ -1,0 +1,123 @@
+//! The command line (DESIGN.md "Command line": a contract that tests and benchmarks call).
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "bamho",
+    version,
+    about = "Household poverty registry, annual review and analytics"
+)]
+pub struct Cli {
+    /// Language of messages and tables.
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value = "vi",
+        env = "BAMHO_LANG"
+    )]
+    pub lang: Lang,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Lang {
+    Vi,
+    En,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AreaArg {
+    DakGlei,
+    Nation,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BoundariesArg {
+    Recorded,
+    Current,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the demo database (the former Đăk Glei district) if absent, and summarise it.
+    Demo {
+        #[arg(long, default_value = "./bamho-demo.sqlite")]
+        db: String,
+        /// Where the web application will listen (it arrives with the web application).
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: String,
+    },
+    /// Create or upgrade a database's schema.
+    Migrate {
+        #[arg(long)]
+        db: String,
+    },
+    /// Write synthetic households.csv, members.csv and events.csv.
+    Generate {
+        #[arg(long)]
+        households: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// A year or a range, e.g. 2022-2025.
+        #[arg(long, default_value = "2022-2025")]
+        years: String,
+        #[arg(long, value_enum, default_value = "dak-glei")]
+        area: AreaArg,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Import households, members and events files: all rows or none.
+    Import {
+        #[arg(long)]
+        db: String,
+        /// Check everything and report, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Replace household-years already in the database (audited).
+        #[arg(long)]
+        replace: bool,
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Classify a year's rows of a households.csv, without a database.
+    Classify {
+        #[arg(long)]
+        input: PathBuf,
+        #[arg(long)]
+        year: u16,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Poor and near-poor counts and rates, in total or by keys.
+    Report {
+        #[arg(long, conflicts_with = "input", required_unless_present = "input")]
+        db: Option<String>,
+        /// A province or commune code in force today, or a village code.
+        #[arg(long, requires = "db")]
+        scope: Option<String>,
+        #[arg(long)]
+        input: Option<PathBuf>,
+        #[arg(long)]
+        year: u16,
+        /// Comma-separated: province, district, commune, village, ethnicity, minority, area.
+        #[arg(long, value_delimiter = ',')]
+        by: Vec<String>,
+        #[arg(long, value_enum, default_value = "recorded")]
+        boundaries: BoundariesArg,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}

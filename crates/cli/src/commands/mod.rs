@@ -1,0 +1,126 @@
+//! One module per subcommand; each returns the process's exit code.
+
+mod classify;
+mod demo;
+mod generate;
+mod import;
+mod report;
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Context;
+
+use crate::cli::{Cli, Command};
+
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let lang = cli.lang;
+    match cli.command {
+        Command::Demo { db, addr } => runtime()?.block_on(demo::run(&db, &addr, lang)),
+        Command::Migrate { db } => runtime()?.block_on(migrate(&db)),
+        Command::Generate {
+            households,
+            seed,
+            years,
+            area,
+            out,
+        } => generate::run(households, seed, &years, area, &out),
+        Command::Import {
+            db,
+            dry_run,
+            replace,
+            files,
+        } => runtime()?.block_on(import::run(&db, dry_run, replace, &files)),
+        Command::Classify { input, year, out } => classify::run(&input, year, out.as_deref()),
+        Command::Report {
+            db,
+            scope,
+            input,
+            year,
+            by,
+            boundaries,
+            format,
+            out,
+        } => {
+            let args = report::Args {
+                scope,
+                year,
+                by,
+                boundaries,
+                format,
+                lang,
+            };
+            runtime()?.block_on(report::run(
+                db.as_deref(),
+                input.as_deref(),
+                &args,
+                out.as_deref(),
+            ))
+        }
+    }
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the runtime")
+}
+
+/// A database URL fit to print: any password is hidden.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(scheme), Some(at)) if scheme < at => {
+            let creds = &url[scheme + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// Standard output or a file, buffered.
+pub fn output(path: Option<&Path>) -> anyhow::Result<Box<dyn Write>> {
+    Ok(match path {
+        Some(p) => Box::new(BufWriter::new(
+            File::create(p).with_context(|| format!("cannot create {}", p.display()))?,
+        )),
+        None => Box::new(BufWriter::new(io::stdout().lock())),
+    })
+}
+
+/// Prints a row-level error report on stderr.
+pub fn report_errors(errors: &bamho_io::Errors, what: &str) {
+    let count = errors.list.len() as u64 + errors.more;
+    let mut err = io::stderr().lock();
+    let _ = writeln!(err, "{what}: {count} error(s); nothing was written");
+    let _ = write!(err, "{errors}");
+}
+
+async fn migrate(db: &str) -> anyhow::Result<ExitCode> {
+    bamho_store::open(db)
+        .await
+        .with_context(|| format!("cannot open {}", redact(db)))?;
+    writeln!(io::stdout(), "database ready: {}", redact(db))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn passwords_never_reach_the_terminal() {
+        assert_eq!(
+            super::redact("postgres://bamho:s3cret@db/x"),
+            "postgres://bamho:***@db/x"
+        );
+        assert_eq!(
+            super::redact("postgres://bamho@db/x"),
+            "postgres://bamho@db/x"
+        );
+        assert_eq!(super::redact("./demo.sqlite"), "./demo.sqlite");
+    }
+}

@@ -1,0 +1,272 @@
+//! `bamho report`: poor and near-poor counts and rates for a year, from a database (decided classes
+//! where decided) or from a households.csv (classes always computed), in total or by keys.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use bamho_analytics::rates::unit_label;
+use bamho_analytics::{Boundaries, Key, Report, Snapshot, rates, snapshot_from_records};
+use bamho_domain::units::{Level, Units, review_day};
+use bamho_domain::{Date, Standards, Year};
+use bamho_io::{Table, households};
+
+use super::{output, redact, report_errors};
+use crate::cli::{BoundariesArg, Format, Lang};
+use crate::clock;
+
+#[derive(Debug)]
+pub struct Args {
+    pub scope: Option<String>,
+    pub year: u16,
+    pub by: Vec<String>,
+    pub boundaries: BoundariesArg,
+    pub format: Format,
+    pub lang: Lang,
+}
+
+pub async fn run(
+    db: Option<&str>,
+    input: Option<&Path>,
+    args: &Args,
+    out: Option<&Path>,
+) -> anyhow::Result<ExitCode> {
+    let year = Year::new(args.year).map_err(|e| anyhow::anyhow!("--year {}: {e}", args.year))?;
+    let keys = args
+        .by
+        .iter()
+        .filter(|k| !k.trim().is_empty())
+        .map(|k| Key::parse(k).with_context(|| format!("--by {k}: one of province, district, commune, village, ethnicity, minority, area")))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let (today, _) = clock::now()?;
+    let (snapshot, scope) = match (db, input) {
+        (Some(db), _) => (
+            from_db(db, year, args.scope.as_deref(), today).await?,
+            args.scope.clone().unwrap_or_else(|| "all".into()),
+        ),
+        (None, Some(input)) => match from_file(input, year)? {
+            Some(s) => (s, "file".to_owned()),
+            None => return Ok(ExitCode::FAILURE),
+        },
+        (None, None) => bail!("give --db or --input"),
+    };
+    let boundaries = match args.boundaries {
+        BoundariesArg::Recorded => Boundaries::Recorded,
+        BoundariesArg::Current => Boundaries::Current,
+    };
+    let report = rates(&snapshot, &keys, boundaries, today, &scope);
+    let mut w = output(out)?;
+    match args.format {
+        Format::Json => writeln!(w, "{}", serde_json::to_string_pretty(&report)?)?,
+        Format::Table => write_table(&mut w, &report, &keys, args.lang, today)?,
+    }
+    w.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn from_file(input: &Path, year: Year) -> anyhow::Result<Option<Snapshot>> {
+    let standard = Standards::embedded()
+        .for_year(year)
+        .with_context(|| format!("no poverty standard governs {year}"))?;
+    let bytes = std::fs::read(input).with_context(|| format!("cannot read {}", input.display()))?;
+    let parsed = Table::read(&input.display().to_string(), &bytes)
+        .and_then(|t| households::parse(&t, Some(year)));
+    match parsed {
+        Ok(records) => Ok(Some(snapshot_from_records(
+            year,
+            standard,
+            records.iter().map(|(_, r)| r),
+        )?)),
+        Err(errors) => {
+            report_errors(&errors, "report refused");
+            Ok(None)
+        }
+    }
+}
+
+async fn from_db(
+    db: &str,
+    year: Year,
+    scope: Option<&str>,
+    today: Date,
+) -> anyhow::Result<Snapshot> {
+    let store = bamho_store::open(db)
+        .await
+        .with_context(|| format!("cannot open {}", redact(db)))?;
+    let units = Units::national();
+    let Some(code) = scope else {
+        return Ok(store.snapshot(year, None).await?);
+    };
+    if let Some(province) = units.find(Level::Province, code, today) {
+        let communes: Vec<String> = units
+            .children(province)
+            .into_iter()
+            .filter(|c| units.get(*c).level == Level::Commune && units.get(*c).in_force_on(today))
+            .map(|c| units.get(c).code.clone())
+            .collect();
+        return Ok(store.snapshot(year, Some(&communes)).await?);
+    }
+    if units.find(Level::Commune, code, today).is_some() {
+        return Ok(store.snapshot(year, Some(&[code.to_owned()])).await?);
+    }
+    let mut snapshot = store.snapshot(year, None).await?;
+    if !snapshot.villages.iter().any(|v| v == code) {
+        bail!(
+            "--scope {code}: no province or commune in force today, and no village, has this code"
+        );
+    }
+    snapshot.retain_village(code);
+    Ok(snapshot)
+}
+
+fn header(key: &str, lang: Lang) -> &str {
+    match (key, lang) {
+        (k, Lang::En) => k,
+        ("province", _) => "Tỉnh",
+        ("district", _) => "Huyện (cũ)",
+        ("commune", _) => "Xã",
+        ("village", _) => "Thôn",
+        ("ethnicity", _) => "Dân tộc",
+        ("minority", _) => "DTTS/Kinh",
+        ("area", _) => "Khu vực",
+        (k, _) => k,
+    }
+}
+
+/// Vietnamese numbers: dot thousands, comma decimals.
+fn number(n: u64, lang: Lang) -> String {
+    match lang {
+        Lang::Vi => bamho_domain::classify::dot_thousands(n),
+        Lang::En => n.to_string(),
+    }
+}
+
+fn rate(r: f64, lang: Lang) -> String {
+    let s = format!("{r:.2}");
+    if lang == Lang::Vi {
+        s.replace('.', ",")
+    } else {
+        s
+    }
+}
+
+fn write_table(
+    w: &mut dyn Write,
+    report: &Report,
+    keys: &[Key],
+    lang: Lang,
+    today: Date,
+) -> anyhow::Result<()> {
+    let day = review_day(Year::new(report.year).map_err(|e| anyhow::anyhow!("{e}"))?);
+    let ethnic = bamho_domain::ethnic::EthnicGroups::national();
+    let label = |k: Key, v: &str| match k {
+        Key::Ethnicity => ethnic
+            .by_code(v)
+            .map_or(v.to_owned(), |g| format!("{v} {}", g.name)),
+        _ if report.boundaries == Boundaries::Current => unit_label(k, v, today),
+        _ => unit_label(k, v, day),
+    };
+    let numbers = match lang {
+        Lang::Vi => [
+            "Số hộ",
+            "Hộ nghèo",
+            "Hộ cận nghèo",
+            "Tỷ lệ nghèo (%)",
+            "Tỷ lệ cận nghèo (%)",
+        ],
+        Lang::En => [
+            "households",
+            "poor",
+            "near_poor",
+            "poor_rate",
+            "near_poor_rate",
+        ],
+    };
+    let mut table: Vec<Vec<String>> = Vec::new();
+    let mut head: Vec<String> = keys
+        .iter()
+        .map(|k| header(k.as_str(), lang).to_owned())
+        .collect();
+    head.extend(numbers.iter().map(|s| (*s).to_owned()));
+    table.push(head);
+    let cells = |r: &bamho_analytics::rates::Rates| {
+        vec![
+            number(r.households, lang),
+            number(r.poor, lang),
+            number(r.near_poor, lang),
+            rate(r.poor_rate, lang),
+            rate(r.near_poor_rate, lang),
+        ]
+    };
+    for row in &report.rows {
+        let mut line: Vec<String> = keys
+            .iter()
+            .zip(&row.key.0)
+            .map(|(k, (_, v))| label(*k, v))
+            .collect();
+        line.extend(cells(&row.rates));
+        table.push(line);
+    }
+    let mut total: Vec<String> = vec![String::new(); keys.len()];
+    if let Some(first) = total.first_mut() {
+        *first = if lang == Lang::Vi {
+            "Tổng".into()
+        } else {
+            "Total".into()
+        };
+    }
+    total.extend(cells(&report.total));
+    table.push(total);
+    let title = match lang {
+        Lang::Vi => format!(
+            "Năm {} · chuẩn {} · địa giới {} · phạm vi {}",
+            report.year,
+            report.standard,
+            if report.boundaries == Boundaries::Current {
+                "hiện nay"
+            } else {
+                "tại thời điểm rà soát"
+            },
+            report.scope
+        ),
+        Lang::En => format!(
+            "Year {} · standard {} · {} boundaries · scope {}",
+            report.year,
+            report.standard,
+            if report.boundaries == Boundaries::Current {
+                "current"
+            } else {
+                "recorded"
+            },
+            report.scope
+        ),
+    };
+    writeln!(w, "{title}")?;
+    let columns = table[0].len();
+    let widths: Vec<usize> = (0..columns)
+        .map(|c| {
+            table
+                .iter()
+                .map(|r| r[c].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    for line in &table {
+        let cells: Vec<String> = line
+            .iter()
+            .enumerate()
+            .map(|(c, s)| {
+                let pad = " ".repeat(widths[c] - s.chars().count());
+                if c < keys.len() {
+                    format!("{s}{pad}")
+                } else {
+                    format!("{pad}{s}")
+                }
+            })
+            .collect();
+        writeln!(w, "{}", cells.join("  ").trim_end())?;
+    }
+    Ok(())
+}

@@ -1,0 +1,389 @@
+//! The command line as a user meets it: the real binary, real files, real databases.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn bamho(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_bamho"))
+        .args(args)
+        .env("BAMHO_TODAY", "2026-11-29")
+        .env_remove("BAMHO_LANG")
+        .output()
+        .expect("the binary runs")
+}
+
+fn ok(args: &[&str]) -> String {
+    let out = bamho(args);
+    assert!(
+        out.status.success(),
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn failure(args: &[&str]) -> String {
+    let out = bamho(args);
+    assert_eq!(out.status.code(), Some(1), "{args:?} should fail");
+    String::from_utf8(out.stderr).unwrap()
+}
+
+fn generated(dir: &Path, households: &str, years: &str) -> PathBuf {
+    let out = dir.join("gen");
+    ok(&[
+        "generate",
+        "--households",
+        households,
+        "--seed",
+        "7",
+        "--years",
+        years,
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    out
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// The Decree 07/2021 rule written out again, independently of bamho's code: income decides when
+/// given (≤ line), else the B1 score (≤ 140 rural, 175 urban); poor with ≥ 3 deprivations.
+fn independent_counts(households_csv: &Path, year: &str) -> BTreeMap<String, (u64, u64, u64)> {
+    let mut reader = csv::Reader::from_path(households_csv).unwrap();
+    let header = reader.headers().unwrap().clone();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let mut out: BTreeMap<String, (u64, u64, u64)> = BTreeMap::new();
+    for record in reader.records() {
+        let r = record.unwrap();
+        if &r[col("year")] != year {
+            continue;
+        }
+        let urban = &r[col("area")] == "urban";
+        let at_or_below = if !r[col("income_per_capita")].is_empty() {
+            r[col("income_per_capita")].parse::<u64>().unwrap()
+                <= if urban { 2_000_000 } else { 1_500_000 }
+        } else {
+            r[col("b1_score")].parse::<u64>().unwrap() <= if urban { 175 } else { 140 }
+        };
+        let deprived = (1..=12)
+            .filter(|i| &r[col(&format!("d{i:02}"))] == "1")
+            .count();
+        let entry = out.entry(r[col("commune_code")].to_owned()).or_default();
+        entry.0 += 1;
+        entry.1 += u64::from(at_or_below && deprived >= 3);
+        entry.2 += u64::from(at_or_below && deprived < 3);
+    }
+    out
+}
+
+#[test]
+fn generate_writes_the_interchange_files_and_a_believable_2022() {
+    let dir = tempfile::tempdir().unwrap();
+    let gen_dir = generated(dir.path(), "13698", "2022-2025");
+    let households = std::fs::read_to_string(gen_dir.join("households.csv")).unwrap();
+    assert_eq!(
+        households.lines().next().unwrap(),
+        "year,household_code,province_code,commune_code,village_code,area,agricultural,head_ethnicity,members,\
+         income_per_capita,b1_score,d01,d02,d03,d04,d05,d06,d07,d08,d09,d10,d11,d12,class"
+    );
+    let members = std::fs::read_to_string(gen_dir.join("members.csv")).unwrap();
+    assert_eq!(
+        members.lines().next().unwrap(),
+        "household_code,person_no,full_name,sex,birth_year,ethnicity,citizen_id,relation"
+    );
+    let json: Value = serde_json::from_str(&ok(&[
+        "report",
+        "--input",
+        s(&gen_dir.join("households.csv")),
+        "--year",
+        "2022",
+        "--by",
+        "commune",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    assert_eq!(json["standard"], "vn-2022-2025");
+    assert_eq!(json["scope"], "file");
+    assert_eq!(json["total"]["households"], 13698);
+    let rate = json["total"]["poor_rate"].as_f64().unwrap();
+    assert!((rate - 34.49).abs() <= 1.0, "2022 poverty rate {rate}");
+    // The report agrees with an independent implementation of the rule, commune by commune.
+    let expected = independent_counts(&gen_dir.join("households.csv"), "2022");
+    let rows = json["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 12);
+    for row in rows {
+        let commune = row["key"]["commune"].as_str().unwrap();
+        let (n, poor, near) = expected[commune];
+        assert_eq!(
+            (
+                row["households"].as_u64().unwrap(),
+                row["poor"].as_u64().unwrap(),
+                row["near_poor"].as_u64().unwrap()
+            ),
+            (n, poor, near),
+            "{commune}"
+        );
+    }
+}
+
+#[test]
+fn the_same_seed_gives_the_same_files() {
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    let (ga, gb) = (
+        generated(a.path(), "300", "2022-2025"),
+        generated(b.path(), "300", "2022-2025"),
+    );
+    for f in ["households.csv", "members.csv", "events.csv"] {
+        assert_eq!(
+            std::fs::read(ga.join(f)).unwrap(),
+            std::fs::read(gb.join(f)).unwrap(),
+            "{f}"
+        );
+    }
+}
+
+#[test]
+fn classify_fills_the_class_and_counts_deprivations_for_one_year() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("h.csv");
+    std::fs::write(
+        &input,
+        "year,household_code,province_code,commune_code,village_code,area,agricultural,head_ethnicity,members,\
+         income_per_capita,b1_score,d01,d02,d03,d04,d05,d06,d07,d08,d09,d10,d11,d12,class\n\
+         2022,A1,62,23362,V1,,1,29,5,1500000,,1,1,1,0,0,0,0,0,0,0,0,0,not_poor\n\
+         2022,A2,62,23341,V2,urban,0,01,3,,176,1,1,1,1,0,0,0,0,0,0,0,0,\n\
+         2023,A1,62,23362,V1,rural,1,29,5,2000000,,0,0,0,0,0,0,0,0,0,0,0,0,\n\
+         2022,A3,62,23365,V3,rural,1,16,4,2100000,,0,0,0,0,0,0,0,0,0,0,0,0,\n",
+    )
+    .unwrap();
+    let out = ok(&["classify", "--input", s(&input), "--year", "2022"]);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].ends_with(",d12,class,n_deprived"));
+    assert_eq!(lines.len(), 4, "{out}");
+    assert!(
+        lines[1].starts_with("2022,A1,") && lines[1].ends_with(",poor,3"),
+        "an input class is ignored: {}",
+        lines[1]
+    );
+    assert!(lines[2].ends_with(",not_poor,4"), "{}", lines[2]);
+    assert!(lines[3].ends_with(",middle,0"), "{}", lines[3]);
+}
+
+const HEADER: &str = "year,household_code,province_code,commune_code,village_code,area,agricultural,head_ethnicity,\
+members,income_per_capita,b1_score,d01,d02,d03,d04,d05,d06,d07,d08,d09,d10,d11,d12,class";
+const ROW: &str = "2022,B1,62,23362,V9,rural,1,29,5,1200000,,1,1,1,0,0,0,0,0,0,0,0,0,";
+
+fn write(dir: &Path, name: &str, text: &[u8]) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+#[test]
+fn broken_files_are_refused_with_their_file_row_column_and_value_and_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.sqlite");
+    let good = write(
+        dir.path(),
+        "good.csv",
+        format!("{HEADER}\n{ROW}\n").as_bytes(),
+    );
+    ok(&["import", "--db", s(&db), s(&good)]);
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("missing.csv", HEADER.replace(",members", "").into_bytes(), "missing.csv: row 1, column members: this column is missing"),
+        ("income.csv", format!("{HEADER}\n{}\n", ROW.replace("B1", "B2").replace("1200000", "abc")).into_bytes(),
+            "income.csv: row 2, column income_per_capita, value \"abc\""),
+        ("commune.csv", format!("{HEADER}\n{}\n", ROW.replace("B1", "B2").replace("23362", "12345")).into_bytes(),
+            "commune.csv: row 2, column commune_code, value \"12345\": no commune has this code"),
+        ("old.csv", format!("{HEADER}\n{}\n", ROW.replace("B1", "B2").replace("2022,", "2025,").replace(",62,", ",51,")).into_bytes(),
+            "old.csv: row 2, column commune_code, value \"23362\": this commune code is not in force at the 2025 review"),
+        ("ethnic.csv", format!("{HEADER}\n{}\n", ROW.replace("B1", "B2").replace(",29,", ",99,")).into_bytes(),
+            "ethnic.csv: row 2, column head_ethnicity, value \"99\""),
+        ("twice.csv", format!("{HEADER}\n{}\n{}\n", ROW.replace("B1", "B2"), ROW.replace("B1", "B2")).into_bytes(),
+            "twice.csv: row 3, column household_code, value \"B2\": this household already has a row for 2022 (row 2)"),
+        ("again.csv", format!("{HEADER}\n{ROW}\n").into_bytes(),
+            "again.csv: row 2, column household_code, value \"B1\": household B1 already has a 2022 review in the database"),
+        ("cccd.csv", b"household_code,person_no,full_name,sex,birth_year,ethnicity,citizen_id,relation\nB1,1,A Blong,m,1980,29,06219800012,head\n".to_vec(),
+            "cccd.csv: row 2, column citizen_id, value \"06219800012\": a citizen ID has 12 digits"),
+    ];
+    for (name, text, expected) in cases {
+        let path = write(dir.path(), name, &text);
+        let err = failure(&["import", "--db", s(&db), s(&path)]);
+        assert!(err.contains(expected), "{name}: {err}");
+        assert!(err.contains("nothing was written"), "{name}: {err}");
+    }
+    let mut legacy = format!("{HEADER}\n").into_bytes();
+    legacy.extend_from_slice(ROW.replace("B1", "B3").replace("V9", "Th\u{1}n").as_bytes());
+    let at = legacy.iter().position(|b| *b == 1).unwrap();
+    legacy[at] = 0xAB; // a TCVN3 byte, not UTF-8
+    let path = write(dir.path(), "tcvn3.csv", &legacy);
+    let err = failure(&["import", "--db", s(&db), s(&path)]);
+    assert!(
+        err.contains("tcvn3.csv: row 2, column village_code") && err.contains("not UTF-8"),
+        "{err}"
+    );
+    // A good file and a bad one together: neither lands.
+    let fresh = write(
+        dir.path(),
+        "fresh.csv",
+        format!("{HEADER}\n{}\n", ROW.replace("B1", "B9")).as_bytes(),
+    );
+    failure(&[
+        "import",
+        "--db",
+        s(&db),
+        s(&fresh),
+        s(&dir.path().join("income.csv")),
+    ]);
+    let json: Value = serde_json::from_str(&ok(&[
+        "report",
+        "--db",
+        s(&db),
+        "--year",
+        "2022",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    assert_eq!(
+        json["total"]["households"], 1,
+        "only the first good file landed"
+    );
+}
+
+fn import_and_report(db: &str, gen_dir: &Path) -> Vec<Value> {
+    let files = ["households.csv", "members.csv", "events.csv"].map(|f| gen_dir.join(f));
+    let dry = ok(&[
+        "import",
+        "--db",
+        db,
+        "--dry-run",
+        s(&files[0]),
+        s(&files[1]),
+        s(&files[2]),
+    ]);
+    assert!(dry.starts_with("dry run, nothing written"), "{dry}");
+    let empty: Value = serde_json::from_str(&ok(&[
+        "report", "--db", db, "--year", "2022", "--format", "json",
+    ]))
+    .unwrap();
+    assert_eq!(empty["total"]["households"], 0);
+    ok(&[
+        "import",
+        "--db",
+        db,
+        s(&files[0]),
+        s(&files[1]),
+        s(&files[2]),
+    ]);
+    let mut reports = Vec::new();
+    for (year, by, boundaries) in [
+        ("2022", "commune,ethnicity", "recorded"),
+        ("2024", "district,minority", "current"),
+        ("2025", "province,commune,area", "recorded"),
+    ] {
+        let out = ok(&[
+            "report",
+            "--db",
+            db,
+            "--year",
+            year,
+            "--by",
+            by,
+            "--boundaries",
+            boundaries,
+            "--format",
+            "json",
+        ]);
+        reports.push(serde_json::from_str(&out).unwrap());
+    }
+    let scoped = ok(&[
+        "report", "--db", db, "--year", "2024", "--scope", "23365", "--by", "commune", "--format",
+        "json",
+    ]);
+    reports.push(serde_json::from_str(&scoped).unwrap());
+    reports
+}
+
+#[test]
+fn the_same_data_in_sqlite_and_postgresql_gives_the_same_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let gen_dir = generated(dir.path(), "1500", "2022-2025");
+    let sqlite = import_and_report(s(&dir.path().join("a.sqlite")), &gen_dir);
+    let from_file = ok(&[
+        "report",
+        "--input",
+        s(&gen_dir.join("households.csv")),
+        "--year",
+        "2022",
+        "--by",
+        "commune,ethnicity",
+        "--format",
+        "json",
+    ]);
+    let from_file: Value = serde_json::from_str(&from_file).unwrap();
+    assert_eq!(
+        sqlite[0]["rows"], from_file["rows"],
+        "the database reports what the file says"
+    );
+    let scoped = &sqlite[3];
+    assert_eq!(scoped["scope"], "23365");
+    let communes: Vec<&str> = scoped["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["key"]["commune"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        communes,
+        ["23362", "23365"],
+        "today's Ngọc Linh covers Mường Hoong's history"
+    );
+    let Some(url) = bamho_testkit::postgres_database() else {
+        return;
+    };
+    ok(&["migrate", "--db", &url]);
+    let postgres = import_and_report(&url, &gen_dir);
+    assert_eq!(sqlite, postgres);
+}
+
+#[test]
+fn the_demo_builds_once_and_summarises_the_district() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.sqlite");
+    let first = ok(&["demo", "--db", s(&db)]);
+    assert!(first.contains("built the demo database"), "{first}");
+    assert!(
+        first.contains("2022: 13698 surveys, 13698 decided"),
+        "{first}"
+    );
+    assert!(first.contains("open reviews 6"), "{first}");
+    assert!(
+        first.contains("2026:") && first.contains(", 0 decided"),
+        "{first}"
+    );
+    let second = ok(&["demo", "--db", s(&db), "--lang", "en"]);
+    assert!(!second.contains("built the demo database"));
+    assert!(
+        second.contains("Former Đăk Glei district (synthetic data)"),
+        "{second}"
+    );
+    let table = ok(&[
+        "report",
+        "--db",
+        s(&db),
+        "--year",
+        "2025",
+        "--by",
+        "commune",
+    ]);
+    assert!(table.contains("23374 Xã Đăk Môn"), "{table}");
+    assert!(table.lines().last().unwrap().starts_with("Tổng"), "{table}");
+}
