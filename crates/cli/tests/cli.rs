@@ -1,5 +1,11 @@
 //! The command line as a user meets it: the real binary, real files, real databases.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test that cannot proceed fails"
+)]
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -29,7 +29,7 @@ impl Table {
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
         let mut errors = Errors::default();
-        let header = reader.byte_headers().map(Clone::clone).map_err(|e| {
+        let header = reader.byte_headers().cloned().map_err(|e| {
             let at = RowRef {
                 file: file.clone(),
                 row: 1,

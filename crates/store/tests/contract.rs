@@ -1,5 +1,11 @@
 //! One contract suite, run on SQLite always and on PostgreSQL whenever one can be started.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test that cannot proceed fails"
+)]
+
 use std::sync::Arc;
 
 use bamho_analytics::{Boundaries, Key, rates, snapshot_from_records};

@@ -15,6 +15,16 @@ use crate::calibration as cal;
 use crate::people::{IdIssuer, Names, Person};
 use crate::write::{HouseholdRow, Writer};
 
+/// Who a new member is.
+#[derive(Debug, Clone, Copy)]
+struct Who {
+    no: u16,
+    ethnicity: &'static str,
+    sex: Sex,
+    birth_year: u16,
+    relation: Relation,
+}
+
 /// A household's place on the lists, which the simulation moves year to year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
@@ -70,7 +80,7 @@ fn pick<T: Copy>(rng: &mut Pcg64Mcg, list: &[T]) -> T {
     list[rng.random_range(0..list.len())]
 }
 
-fn weighted<'a>(rng: &mut Pcg64Mcg, items: &'a [(&'static str, f64)]) -> &'static str {
+fn weighted(rng: &mut Pcg64Mcg, items: &[(&'static str, f64)]) -> &'static str {
     let total: f64 = items.iter().map(|(_, w)| w).sum();
     let mut x = rng.random::<f64>() * total;
     for (item, w) in items {
@@ -188,16 +198,14 @@ impl<'y> Simulator<'y> {
         }
     }
 
-    fn person(
-        &mut self,
-        rng: &mut Pcg64Mcg,
-        no: u16,
-        ethnicity: &'static str,
-        sex: Sex,
-        birth_year: u16,
-        relation: Relation,
-        province: &str,
-    ) -> Person {
+    fn person(&mut self, rng: &mut Pcg64Mcg, who: Who, province: &str) -> Person {
+        let Who {
+            no,
+            ethnicity,
+            sex,
+            birth_year,
+            relation,
+        } = who;
         let last_year = self.years.last().map_or(birth_year, |(y, _)| y.get());
         let citizen_id = if last_year.saturating_sub(birth_year) < 14 || rng.random::<f64>() < 0.02
         {
@@ -233,11 +241,13 @@ impl<'y> Simulator<'y> {
         let head_born = year - rng.random_range(20..70);
         let mut members = vec![self.person(
             rng,
-            1,
-            ethnicity,
-            head_sex,
-            head_born,
-            Relation::Head,
+            Who {
+                no: 1,
+                ethnicity,
+                sex: head_sex,
+                birth_year: head_born,
+                relation: Relation::Head,
+            },
             province,
         )];
         if size >= 2 && rng.random::<f64>() < 0.88 {
@@ -249,7 +259,17 @@ impl<'y> Simulator<'y> {
             let born = (head_born + rng.random_range(0..8))
                 .saturating_sub(3)
                 .min(year - 16);
-            members.push(self.person(rng, 2, ethnicity, sex, born, Relation::Spouse, province));
+            members.push(self.person(
+                rng,
+                Who {
+                    no: 2,
+                    ethnicity,
+                    sex,
+                    birth_year: born,
+                    relation: Relation::Spouse,
+                },
+                province,
+            ));
         }
         while members.len() < size {
             let no = members.len() as u16 + 1;
@@ -264,7 +284,17 @@ impl<'y> Simulator<'y> {
             } else {
                 rng.random_range(earliest..=year)
             };
-            members.push(self.person(rng, no, ethnicity, sex, born, Relation::Child, province));
+            members.push(self.person(
+                rng,
+                Who {
+                    no,
+                    ethnicity,
+                    sex,
+                    birth_year: born,
+                    relation: Relation::Child,
+                },
+                province,
+            ));
         }
         members
     }
@@ -303,11 +333,13 @@ impl<'y> Simulator<'y> {
                     let province = ctx.commune.id_province.clone();
                     let baby = self.person(
                         &mut rng,
-                        no,
-                        h.ethnicity,
-                        sex,
-                        y,
-                        Relation::Child,
+                        Who {
+                            no,
+                            ethnicity: h.ethnicity,
+                            sex,
+                            birth_year: y,
+                            relation: Relation::Child,
+                        },
                         &province,
                     );
                     h.members.push(baby);
@@ -387,11 +419,13 @@ impl<'y> Simulator<'y> {
             let province = ctx.commune.id_province.clone();
             members.push(self.person(
                 &mut child_rng,
-                2,
-                h.ethnicity,
-                sex,
-                born,
-                Relation::Spouse,
+                Who {
+                    no: 2,
+                    ethnicity: h.ethnicity,
+                    sex,
+                    birth_year: born,
+                    relation: Relation::Spouse,
+                },
                 &province,
             ));
         }
