@@ -1,6 +1,7 @@
 //! bamho's analytics engine: a review year loaded into columns ([`Snapshot`]), and measures computed
 //! as passes over them. Knows the domain, never storage or HTTP.
 
+pub mod af;
 pub mod rates;
 pub mod snapshot;
 

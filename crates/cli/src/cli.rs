@@ -99,6 +99,27 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Alkire–Foster measures (H, A, M0, headcounts, contributions) of a CSV, by group.
+    Af {
+        #[arg(long)]
+        input: PathBuf,
+        /// The poverty cut-off: 0.25 or 3/12.
+        #[arg(long)]
+        k: String,
+        /// TOML file of `indicator = weight` (weights sum to 1); default equal weights over d01…
+        #[arg(long)]
+        weights: Option<PathBuf>,
+        /// Decompose by this column.
+        #[arg(long)]
+        by: Option<String>,
+        /// Only the rows of this year (when the input has a year column).
+        #[arg(long)]
+        year: Option<u16>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Poor and near-poor counts and rates, in total or by keys.
     Report {
         #[arg(long, conflicts_with = "input", required_unless_present = "input")]

@@ -393,3 +393,78 @@ fn the_demo_builds_once_and_summarises_the_district() {
     assert!(table.contains("23374 Xã Đăk Môn"), "{table}");
     assert!(table.lines().last().unwrap().starts_with("Tổng"), "{table}");
 }
+
+#[test]
+fn af_reproduces_the_published_example_and_the_household_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(
+        dir.path(),
+        "af.csv",
+        b"id,region,d1,d2,d3,d4\n1,a,0,0,0,0\n2,a,1,1,0,1\n3,b,1,1,1,1\n4,b,0,1,0,0\n",
+    );
+    let weights = write(
+        dir.path(),
+        "w.toml",
+        b"d1 = 0.25\nd2 = 0.25\nd3 = 0.25\nd4 = 0.25\n",
+    );
+    let json: Value = serde_json::from_str(&ok(&[
+        "af",
+        "--input",
+        s(&input),
+        "--k",
+        "0.5",
+        "--weights",
+        s(&weights),
+        "--by",
+        "region",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    assert_eq!(
+        (
+            json["n"].as_u64(),
+            json["H"].as_f64(),
+            json["A"].as_f64(),
+            json["M0"].as_f64()
+        ),
+        (Some(4), Some(0.5), Some(0.875), Some(0.4375))
+    );
+    assert_eq!(json["censored"]["d2"], 0.5);
+    assert_eq!(json["uncensored"]["d2"], 0.75);
+    assert_eq!(json["groups"][0]["key"], "a");
+    assert_eq!(json["groups"][0]["M0"], 0.375);
+    assert_eq!(json["groups"][1]["M0"], 0.5);
+    let bad = write(dir.path(), "w2.toml", b"d1 = 0.5\nd2 = 0.25\n");
+    let out = bamho(&[
+        "af",
+        "--input",
+        s(&input),
+        "--k",
+        "0.5",
+        "--weights",
+        s(&bad),
+    ]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("the weights sum to 0.75, not 1"));
+    // Equal weights over d01…d12 at k = 3/12: H is the share of households deprived in at least 3.
+    let gen_dir = generated(dir.path(), "800", "2022-2022");
+    let csv_path = gen_dir.join("households.csv");
+    let json: Value = serde_json::from_str(&ok(&[
+        "af",
+        "--input",
+        s(&csv_path),
+        "--k",
+        "3/12",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    let mut reader = csv::Reader::from_path(&csv_path).unwrap();
+    let (mut n, mut three) = (0u32, 0u32);
+    for r in reader.records() {
+        let r = r.unwrap();
+        n += 1;
+        three += u32::from((11..23).filter(|i| &r[*i] == "1").count() >= 3);
+    }
+    assert_eq!(json["H"].as_f64().unwrap(), f64::from(three) / f64::from(n));
+}

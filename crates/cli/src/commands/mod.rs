@@ -1,5 +1,6 @@
 //! One module per subcommand; each returns the process's exit code.
 
+mod af;
 mod classify;
 mod demo;
 mod generate;
@@ -34,6 +35,23 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             files,
         } => runtime()?.block_on(import::run(&db, dry_run, replace, &files)),
         Command::Classify { input, year, out } => classify::run(&input, year, out.as_deref()),
+        Command::Af {
+            input,
+            k,
+            weights,
+            by,
+            year,
+            format,
+            out,
+        } => af::run(&af::Args {
+            input: &input,
+            k: &k,
+            weights: weights.as_deref(),
+            by: by.as_deref(),
+            year,
+            format,
+            out: out.as_deref(),
+        }),
         Command::Report {
             db,
             scope,
