@@ -49,14 +49,46 @@ pub enum BoundariesArg {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add an account; the password is read from standard input (one line).
+    Add {
+        #[arg(long)]
+        db: String,
+        #[arg(long)]
+        username: String,
+        /// province_admin, commune_officer, village_head, supporter or viewer.
+        #[arg(long)]
+        role: String,
+        /// A province or commune in force today, or a village code for a village head.
+        #[arg(long)]
+        scope: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum Command {
     /// Build the demo database (the former Đăk Glei district) if absent, and summarise it.
     Demo {
         #[arg(long, default_value = "./bamho-demo.sqlite")]
         db: String,
-        /// Where the web application will listen (it arrives with the web application).
+        /// Where the web application listens.
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: String,
+        /// Build and summarise only; do not serve.
+        #[arg(long, hide = true)]
+        no_serve: bool,
+    },
+    /// Serve the web application and API.
+    Serve {
+        #[arg(long)]
+        db: String,
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: String,
+    },
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
     },
     /// Create or upgrade a database's schema.
     Migrate {

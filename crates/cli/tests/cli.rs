@@ -364,7 +364,7 @@ fn the_same_data_in_sqlite_and_postgresql_gives_the_same_reports() {
 fn the_demo_builds_once_and_summarises_the_district() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("demo.sqlite");
-    let first = ok(&["demo", "--db", s(&db)]);
+    let first = ok(&["demo", "--db", s(&db), "--no-serve"]);
     assert!(first.contains("built the demo database"), "{first}");
     assert!(
         first.contains("2022: 13698 surveys, 13698 decided"),
@@ -375,7 +375,7 @@ fn the_demo_builds_once_and_summarises_the_district() {
         first.contains("2026:") && first.contains(", 0 decided"),
         "{first}"
     );
-    let second = ok(&["demo", "--db", s(&db), "--lang", "en"]);
+    let second = ok(&["demo", "--db", s(&db), "--lang", "en", "--no-serve"]);
     assert!(!second.contains("built the demo database"));
     assert!(
         second.contains("Former Đăk Glei district (synthetic data)"),
@@ -467,4 +467,43 @@ fn af_reproduces_the_published_example_and_the_household_count() {
         three += u32::from((11..23).filter(|i| &r[*i] == "1").count() >= 3);
     }
     assert_eq!(json["H"].as_f64().unwrap(), f64::from(three) / f64::from(n));
+}
+
+#[test]
+fn serve_answers_health_and_login_over_a_real_socket() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.sqlite");
+    ok(&["migrate", "--db", s(&db)]);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_bamho"))
+        .args(["serve", "--db", s(&db), "--addr", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let addr = first
+        .strip_prefix("listening on http://")
+        .unwrap_or_else(|| panic!("{first}"))
+        .to_owned();
+    let get = |path: &str| {
+        let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut reply = String::new();
+        stream.read_to_string(&mut reply).unwrap();
+        reply
+    };
+    let health = get("/healthz");
+    let login = get("/login");
+    child.kill().unwrap();
+    let _ = child.wait();
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+    assert!(
+        login.starts_with("HTTP/1.1 200") && login.contains("name=\"csrf_token\""),
+        "{login}"
+    );
 }

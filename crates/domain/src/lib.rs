@@ -3,6 +3,7 @@
 //!
 //! No I/O, no async, no clock: time is a parameter.
 
+pub mod access;
 pub mod classify;
 pub mod ethnic;
 pub mod registry;
@@ -10,6 +11,7 @@ pub mod standard;
 pub mod types;
 pub mod units;
 
+pub use access::Role;
 pub use classify::{Assessment, Class, Classification, Deprivations, Lang, classify};
 pub use registry::{EventKind, HouseholdEvent, HouseholdYear, Member, VillageCode};
 pub use standard::{Standard, Standards};

@@ -182,6 +182,21 @@ impl Date {
         self.year
     }
 
+    /// The date `days` days after 1970-01-01 (proleptic Gregorian; H. Hinnant's algorithm).
+    pub fn from_unix_days(days: i64) -> Result<Self, InvalidValue> {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let d = doy - (153 * mp + 2) / 5 + 1;
+        let m = if mp < 10 { mp + 3 } else { mp - 9 };
+        let y = yoe + era * 400 + i64::from(m <= 2);
+        let y = u16::try_from(y).map_err(|_| invalid("the year is out of range"))?;
+        Self::new(y, m as u8, d as u8)
+    }
+
     /// The day before.
     pub fn pred(self) -> Self {
         if self.day > 1 {
@@ -320,6 +335,19 @@ mod tests {
         assert_eq!(Vnd::parse("1.500.000").unwrap().get(), 1_500_000);
         assert!(Vnd::parse("1,5 triệu").is_err());
         assert!(Vnd::parse("-3").is_err());
+    }
+
+    #[test]
+    fn unix_days_map_to_calendar_dates() {
+        assert_eq!(Date::from_unix_days(0).unwrap().to_string(), "1970-01-01");
+        assert_eq!(
+            Date::from_unix_days(20_635).unwrap().to_string(),
+            "2026-07-01"
+        );
+        assert_eq!(
+            Date::from_unix_days(19_782).unwrap().to_string(),
+            "2024-02-29"
+        );
     }
 
     #[test]

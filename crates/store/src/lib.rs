@@ -4,7 +4,9 @@
 //!
 //! Every unit of work is one transaction: an import either lands whole or changes nothing.
 
+mod accounts;
 mod audit;
+mod directory;
 mod prepare;
 mod seed;
 mod sql;
@@ -16,6 +18,11 @@ use bamho_analytics::Snapshot;
 use bamho_domain::{Date, Year};
 use bamho_io::{Batch, Errors};
 
+pub use accounts::{Accounts, NewSession, NewUser, User};
+pub use directory::{
+    Directory, EventRow, HistoryRow, HouseholdDetail, HouseholdItem, HouseholdPage, HouseholdQuery,
+    MemberRow, Reach, YearRow,
+};
 pub use sql::{PostgresStore, SqliteStore};
 
 #[derive(Debug, thiserror::Error)]
@@ -96,9 +103,14 @@ pub struct Totals {
     pub open_reviews: u64,
 }
 
-/// The storage port.
+/// The storage port: every capability of a database.
+pub trait Store: Registry + Accounts + Directory + std::fmt::Debug {}
+
+impl<T: Registry + Accounts + Directory + std::fmt::Debug> Store for T {}
+
+/// The registry's capability: imports, decisions, reviews, snapshots and the audit trail.
 #[async_trait]
-pub trait Store: Send + Sync + std::fmt::Debug {
+pub trait Registry: Send + Sync {
     /// Imports a batch in one transaction: all rows or none.
     async fn import(
         &self,
@@ -134,6 +146,12 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     ) -> Result<Snapshot, StoreError>;
 
     async fn totals(&self) -> Result<Totals, StoreError>;
+
+    /// Open reviews (commune code, year, opened on), of these communes or of all.
+    async fn open_reviews(
+        &self,
+        communes: Option<&[String]>,
+    ) -> Result<Vec<(String, u16, String)>, StoreError>;
 
     /// Checks the audit trail's hash chain; returns the number of entries.
     async fn verify_audit(&self) -> Result<u64, StoreError>;

@@ -222,6 +222,133 @@ async fn scope_keeps_the_villages_lying_in_a_commune_today(store: Arc<dyn Store>
     assert!(expected > 0 && expected < all.len());
 }
 
+async fn accounts_sessions_and_their_expiry(store: Arc<dyn Store>) {
+    let user = bamho_store::NewUser {
+        username: "xa.ngoclinh".into(),
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
+        role: "commune_officer".into(),
+        scope_code: Some("23365".into()),
+        created_at: "2026-11-29T08:00:00Z".into(),
+    };
+    let id = store.add_user(&user).await.unwrap();
+    assert!(matches!(
+        store.add_user(&user).await,
+        Err(bamho_store::StoreError::Conflict(_))
+    ));
+    let found = store.user_by_name("xa.ngoclinh").await.unwrap().unwrap();
+    assert_eq!((found.id, found.scope_code.as_deref()), (id, Some("23365")));
+    assert!(store.user_by_name("nobody").await.unwrap().is_none());
+    let session = bamho_store::NewSession {
+        token_hash: "h1".into(),
+        user_id: id,
+        kind: "browser".into(),
+        csrf: "c1".into(),
+        created_at: "2026-11-29T08:00:00Z".into(),
+        expires_at: 1_000,
+    };
+    store.create_session(&session).await.unwrap();
+    let (u, csrf) = store.session("h1", 999).await.unwrap().unwrap();
+    assert_eq!((u.username.as_str(), csrf.as_str()), ("xa.ngoclinh", "c1"));
+    assert!(
+        store.session("h1", 1_000).await.unwrap().is_none(),
+        "an expired session opens nothing"
+    );
+    store.end_session("h1").await.unwrap();
+    assert!(store.session("h1", 0).await.unwrap().is_none());
+}
+
+async fn the_directory_keeps_to_the_reach(store: Arc<dyn Store>) {
+    use bamho_store::{HouseholdQuery, Reach};
+    let batch = district(300);
+    store.import(&batch, &options()).await.unwrap();
+    let all = HouseholdQuery {
+        limit: 500,
+        ..Default::default()
+    };
+    let everything = store.households(&Reach::All, &all).await.unwrap();
+    assert_eq!(everything.year, Some(2025));
+    let ngoc_linh = store
+        .households(&Reach::Communes(vec!["23365".into()]), &all)
+        .await
+        .unwrap();
+    assert!(!ngoc_linh.items.is_empty());
+    assert!(
+        ngoc_linh
+            .items
+            .iter()
+            .all(|i| i.household_code.starts_with("23362-")
+                || i.household_code.starts_with("23365-"))
+    );
+    let inside = &ngoc_linh.items[0].household_code;
+    let outside = everything
+        .items
+        .iter()
+        .find(|i| i.household_code.starts_with("23341-"))
+        .unwrap();
+    let reach = Reach::Communes(vec!["23365".into()]);
+    let detail = store.household(&reach, inside).await.unwrap().unwrap();
+    assert_eq!(
+        detail.years.iter().map(|y| y.year).collect::<Vec<_>>(),
+        [2025, 2024, 2023, 2022]
+    );
+    assert!(!detail.members.is_empty());
+    assert!(
+        store
+            .household(&reach, &outside.household_code)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        store
+            .household(&Reach::Households(vec![]), inside)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    // Search ignores diacritics and pages by code.
+    let head = detail
+        .members
+        .iter()
+        .find(|m| m.relation == "head")
+        .unwrap();
+    let q = HouseholdQuery {
+        q: Some(bamho_text::fold(&head.full_name)),
+        limit: 500,
+        ..Default::default()
+    };
+    let found = store.households(&reach, &q).await.unwrap();
+    assert!(found.items.iter().any(|i| &i.household_code == inside));
+    let page = HouseholdQuery {
+        limit: 2,
+        ..Default::default()
+    };
+    let first = store.households(&Reach::All, &page).await.unwrap();
+    let next = HouseholdQuery {
+        after: first.next.clone(),
+        limit: 2,
+        ..Default::default()
+    };
+    let second = store.households(&Reach::All, &next).await.unwrap();
+    assert_eq!(first.items.len(), 2);
+    assert!(second.items[0].household_code > first.items[1].household_code);
+    let poor = HouseholdQuery {
+        class: Some("poor".into()),
+        year: Some(2022),
+        limit: 500,
+        ..Default::default()
+    };
+    assert!(
+        store
+            .households(&Reach::All, &poor)
+            .await
+            .unwrap()
+            .items
+            .iter()
+            .all(|i| i.class.as_deref() == Some("poor"))
+    );
+}
+
 macro_rules! contract {
     ($($test:ident),* $(,)?) => {
         mod sqlite {
@@ -254,4 +381,6 @@ contract!(
     a_failed_or_dry_run_import_changes_nothing,
     a_decision_makes_the_classes_of_its_commune_official,
     scope_keeps_the_villages_lying_in_a_commune_today,
+    accounts_sessions_and_their_expiry,
+    the_directory_keeps_to_the_reach,
 );

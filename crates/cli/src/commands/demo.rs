@@ -23,7 +23,51 @@ const OPEN_YEAR: u16 = 2026;
 /// Share of the 2026 surveys already entered, in tenths.
 const ENTERED_TENTHS: u64 = 4;
 
-pub async fn run(db: &str, addr: &str, lang: Lang) -> anyhow::Result<ExitCode> {
+/// The demo's accounts, the same on every run: (role, username, password, scope).
+const ACCOUNTS: [(&str, &str, &str, Option<&str>); 7] = [
+    ("province_admin", "tinh", "tinh-demo-2026", Some("51")),
+    (
+        "commune_officer",
+        "xa.ngoclinh",
+        "ngoclinh-demo-2026",
+        Some("23365"),
+    ),
+    (
+        "commune_officer",
+        "xa.dakpek",
+        "dakpek-demo-2026",
+        Some("23341"),
+    ),
+    (
+        "village_head",
+        "thon.muonghoong1",
+        "thon-demo-2026",
+        Some("23362-T01"),
+    ),
+    ("supporter", "hotro", "hotro-demo-2026", None),
+    ("viewer", "xem", "xem-demo-2026", Some("51")),
+    ("province_admin", "toanquoc", "toanquoc-demo-2026", None),
+];
+
+async fn ensure_accounts(store: &dyn Store) -> anyhow::Result<()> {
+    for (role, username, password, scope) in ACCOUNTS {
+        if store.user_by_name(username).await?.is_some() {
+            continue;
+        }
+        let user = bamho_store::NewUser {
+            username: username.to_owned(),
+            password_hash: bamho_web::hash_password(password)
+                .map_err(|e| anyhow::anyhow!("{e}"))?,
+            role: role.to_owned(),
+            scope_code: scope.map(str::to_owned),
+            created_at: bamho_web::clock::stamp(),
+        };
+        store.add_user(&user).await?;
+    }
+    Ok(())
+}
+
+pub async fn run(db: &str, addr: Option<&str>, lang: Lang) -> anyhow::Result<ExitCode> {
     let path = db.strip_prefix("sqlite://").unwrap_or(db);
     let existed = Path::new(path).exists();
     let store = bamho_store::open(db)
@@ -68,16 +112,22 @@ pub async fn run(db: &str, addr: &str, lang: Lang) -> anyhow::Result<ExitCode> {
             r.total.poor_rate, r.total.near_poor_rate
         )?;
     }
-    if en {
-        writeln!(
-            out,
-            "The web application ({addr}) is not part of this build yet; use `bamho report --db {path}`."
-        )?;
-    } else {
-        writeln!(
-            out,
-            "Ứng dụng web ({addr}) chưa có trong bản này; dùng `bamho report --db {path}`."
-        )?;
+    ensure_accounts(store.as_ref()).await?;
+    writeln!(
+        out,
+        "{}",
+        if en {
+            "Accounts (role username password):"
+        } else {
+            "Tài khoản (vai trò tên mật khẩu):"
+        }
+    )?;
+    for (role, username, password, _) in ACCOUNTS {
+        writeln!(out, "{role} {username} {password}")?;
+    }
+    drop(out);
+    if let Some(addr) = addr {
+        super::serve::serve_store(store, addr).await?;
     }
     Ok(ExitCode::SUCCESS)
 }

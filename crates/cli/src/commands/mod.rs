@@ -6,6 +6,8 @@ mod demo;
 mod generate;
 mod import;
 mod report;
+mod serve;
+mod user;
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -14,12 +16,24 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, UserCommand};
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let lang = cli.lang;
     match cli.command {
-        Command::Demo { db, addr } => runtime()?.block_on(demo::run(&db, &addr, lang)),
+        Command::Demo { db, addr, no_serve } => {
+            runtime()?.block_on(demo::run(&db, (!no_serve).then_some(addr.as_str()), lang))
+        }
+        Command::Serve { db, addr } => runtime()?.block_on(serve::run(&db, &addr)),
+        Command::User {
+            command:
+                UserCommand::Add {
+                    db,
+                    username,
+                    role,
+                    scope,
+                },
+        } => runtime()?.block_on(user::add(&db, &username, &role, scope.as_deref())),
         Command::Migrate { db } => runtime()?.block_on(migrate(&db)),
         Command::Generate {
             households,

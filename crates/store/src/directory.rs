@@ -1,0 +1,132 @@
+//! Reading households within a reach: the list with search and filters, and one household whole.
+//! Every query is limited by a [`Reach`] computed from the user's role and scope, so a household
+//! outside it is simply not there.
+
+use async_trait::async_trait;
+use serde::Serialize;
+
+use crate::StoreError;
+
+/// The households a user may read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reach {
+    All,
+    /// Households whose village lies in one of these communes today.
+    Communes(Vec<String>),
+    /// Households of one village.
+    Village(String),
+    /// These households only (a supporter's).
+    Households(Vec<String>),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct HouseholdQuery {
+    /// Name (diacritics ignored), citizen ID, or the start of a household code.
+    pub q: Option<String>,
+    pub village: Option<String>,
+    pub class: Option<String>,
+    pub ethnicity: Option<String>,
+    /// The review year; by default the latest with surveys (then households without one that year
+    /// are listed too).
+    pub year: Option<u16>,
+    /// Household code after which the page starts.
+    pub after: Option<String>,
+    pub limit: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HouseholdItem {
+    pub household_code: String,
+    /// The commune in force at that review year.
+    pub commune_code: Option<String>,
+    pub village_code: String,
+    pub village_name: Option<String>,
+    pub head_name: Option<String>,
+    pub year: Option<u16>,
+    pub class: Option<String>,
+    pub decided: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HouseholdPage {
+    pub items: Vec<HouseholdItem>,
+    pub next: Option<String>,
+    pub year: Option<u16>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MemberRow {
+    pub person_no: u16,
+    pub full_name: String,
+    pub sex: String,
+    pub birth_year: u16,
+    pub ethnicity: String,
+    pub citizen_id: Option<String>,
+    pub relation: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct YearRow {
+    pub year: u16,
+    pub standard: String,
+    pub province_code: String,
+    pub commune_code: String,
+    pub area: String,
+    pub agricultural: bool,
+    pub members: u8,
+    pub income_per_capita: Option<u64>,
+    pub b1_score: Option<u16>,
+    pub deprived: u16,
+    /// The computed class.
+    pub class: String,
+    /// The class made official by a decision, if any.
+    pub decided_class: Option<String>,
+    pub decision_number: Option<String>,
+    pub decision_date: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EventRow {
+    pub year: u16,
+    pub kind: String,
+    pub other_household_code: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HistoryRow {
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HouseholdDetail {
+    pub household_code: String,
+    pub village_code: String,
+    pub village_name: Option<String>,
+    /// The commune the village lies in today.
+    pub commune_code: String,
+    pub members: Vec<MemberRow>,
+    /// Newest first.
+    pub years: Vec<YearRow>,
+    pub events: Vec<EventRow>,
+    pub history: Vec<HistoryRow>,
+}
+
+#[async_trait]
+pub trait Directory: Send + Sync {
+    async fn households(
+        &self,
+        reach: &Reach,
+        query: &HouseholdQuery,
+    ) -> Result<HouseholdPage, StoreError>;
+
+    /// One household, or `None` when it does not exist **or lies outside the reach**.
+    async fn household(
+        &self,
+        reach: &Reach,
+        code: &str,
+    ) -> Result<Option<HouseholdDetail>, StoreError>;
+}

@@ -1,0 +1,218 @@
+//! Household reads in SQL, always filtered by the reader's reach.
+
+/// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
+pub(super) fn like_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+macro_rules! directory_impl {
+    ($name:ident, $db:ty) => {
+        impl $name {
+            /// Appends the reach as `AND …` over `h` (household) and `v` (village).
+            fn push_reach(qb: &mut QueryBuilder<'_, $db>, reach: &Reach) {
+                let (column, list): (&str, &[String]) = match reach {
+                    Reach::All => return,
+                    Reach::Communes(list) => ("v.commune_code", list),
+                    Reach::Village(code) => ("v.code", std::slice::from_ref(code)),
+                    Reach::Households(list) => ("h.code", list),
+                };
+                if list.is_empty() {
+                    qb.push(" AND 1 = 0");
+                    return;
+                }
+                qb.push(format!(" AND {column} IN ("));
+                let mut items = qb.separated(", ");
+                for item in list {
+                    items.push_bind(item.clone());
+                }
+                qb.push(")");
+            }
+        }
+
+        #[async_trait]
+        impl Directory for $name {
+            async fn households(&self, reach: &Reach, q: &HouseholdQuery) -> Result<HouseholdPage, StoreError> {
+                let year: Option<i64> = match q.year {
+                    Some(y) => Some(i64::from(y)),
+                    None => sqlx::query_scalar("SELECT MAX(year) FROM survey").fetch_one(&self.pool).await?,
+                };
+                let y = year.unwrap_or(0);
+                let mut qb = QueryBuilder::<$db>::new(
+                    "SELECT h.code, s.commune_code, v.code, v.name, \
+                     (SELECT p.full_name FROM person p WHERE p.household_id = h.id AND p.relation = 'head' \
+                      ORDER BY p.person_no LIMIT 1), \
+                     s.year, COALESCE(c.decided_class, c.class), c.decision_id \
+                     FROM household h JOIN village v ON v.id = h.village_id \
+                     LEFT JOIN survey s ON s.household_id = h.id AND s.kind = 'periodic' AND s.year = ",
+                );
+                qb.push_bind(y);
+                qb.push(" LEFT JOIN classification c ON c.household_id = h.id AND c.year = ");
+                qb.push_bind(y);
+                qb.push(" WHERE 1 = 1");
+                Self::push_reach(&mut qb, reach);
+                if q.year.is_some() {
+                    qb.push(" AND s.household_id IS NOT NULL");
+                }
+                if let Some(after) = &q.after {
+                    qb.push(" AND h.code > ").push_bind(after.clone());
+                }
+                if let Some(village) = &q.village {
+                    qb.push(" AND v.code = ").push_bind(village.clone());
+                }
+                if let Some(class) = &q.class {
+                    qb.push(" AND COALESCE(c.decided_class, c.class) = ").push_bind(class.clone());
+                }
+                if let Some(ethnicity) = &q.ethnicity {
+                    qb.push(" AND s.head_ethnicity = ").push_bind(ethnicity.clone());
+                }
+                if let Some(text) = q.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+                    let code = format!("{}%", directory::like_escape(&text.to_lowercase()));
+                    let name = format!("%{}%", directory::like_escape(&bamho_text::fold(text)));
+                    qb.push(" AND (LOWER(h.code) LIKE ").push_bind(code).push(" ESCAPE '\\'");
+                    qb.push(" OR EXISTS (SELECT 1 FROM person p WHERE p.household_id = h.id AND (p.name_folded LIKE ");
+                    qb.push_bind(name).push(" ESCAPE '\\'");
+                    if text.bytes().all(|b| b.is_ascii_digit()) {
+                        qb.push(" OR p.citizen_id = ").push_bind(text.to_owned());
+                    }
+                    qb.push(")))");
+                }
+                let limit = q.limit.clamp(1, 500);
+                qb.push(" ORDER BY h.code LIMIT ").push_bind(i64::from(limit) + 1);
+                let rows = qb.build().fetch_all(&self.pool).await?;
+                let mut items = Vec::with_capacity(rows.len());
+                for r in &rows {
+                    items.push(HouseholdItem {
+                        household_code: r.try_get(0)?,
+                        commune_code: r.try_get(1)?,
+                        village_code: r.try_get(2)?,
+                        village_name: r.try_get(3)?,
+                        head_name: r.try_get(4)?,
+                        year: r.try_get::<Option<i64>, _>(5)?.map(|y| y as u16),
+                        class: r.try_get(6)?,
+                        decided: r.try_get::<Option<i64>, _>(7)?.is_some(),
+                    });
+                }
+                let next = if items.len() > limit as usize {
+                    items.truncate(limit as usize);
+                    items.last().map(|i| i.household_code.clone())
+                } else {
+                    None
+                };
+                Ok(HouseholdPage { items, next, year: year.map(|y| y as u16) })
+            }
+
+            async fn household(&self, reach: &Reach, code: &str) -> Result<Option<HouseholdDetail>, StoreError> {
+                let mut qb = QueryBuilder::<$db>::new(
+                    "SELECT h.id, h.code, v.code, v.name, v.commune_code FROM household h \
+                     JOIN village v ON v.id = h.village_id WHERE h.code = ",
+                );
+                qb.push_bind(code.to_owned());
+                Self::push_reach(&mut qb, reach);
+                let Some(row) = qb.build().fetch_optional(&self.pool).await? else { return Ok(None) };
+                let id: i64 = row.try_get(0)?;
+                let members = sqlx::query(
+                    "SELECT person_no, full_name, sex, birth_year, ethnicity, citizen_id, relation \
+                     FROM person WHERE household_id = $1 ORDER BY person_no",
+                )
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(|r| -> Result<MemberRow, sqlx::Error> {
+                    Ok(MemberRow {
+                        person_no: r.try_get::<i64, _>(0)? as u16,
+                        full_name: r.try_get(1)?,
+                        sex: r.try_get(2)?,
+                        birth_year: r.try_get::<i64, _>(3)? as u16,
+                        ethnicity: r.try_get(4)?,
+                        citizen_id: r.try_get(5)?,
+                        relation: r.try_get(6)?,
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+                let years = sqlx::query(
+                    "SELECT s.year, s.standard, s.province_code, s.commune_code, s.area, s.members, \
+                     s.income_per_capita, s.b1_score, s.deprived, COALESCE(c.class, ''), c.decided_class, \
+                     d.number, d.decided_on, s.agricultural \
+                     FROM survey s LEFT JOIN classification c ON c.household_id = s.household_id AND c.year = s.year \
+                     LEFT JOIN decision d ON d.id = c.decision_id \
+                     WHERE s.household_id = $1 AND s.kind = 'periodic' ORDER BY s.year DESC",
+                )
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(|r| -> Result<YearRow, sqlx::Error> {
+                    Ok(YearRow {
+                        year: r.try_get::<i64, _>(0)? as u16,
+                        standard: r.try_get(1)?,
+                        province_code: r.try_get(2)?,
+                        commune_code: r.try_get(3)?,
+                        area: r.try_get(4)?,
+                        agricultural: r.try_get::<i64, _>(13)? == 1,
+                        members: r.try_get::<i64, _>(5)? as u8,
+                        income_per_capita: r.try_get::<Option<i64>, _>(6)?.map(|v| v as u64),
+                        b1_score: r.try_get::<Option<i64>, _>(7)?.map(|v| v as u16),
+                        deprived: r.try_get::<i64, _>(8)? as u16,
+                        class: r.try_get(9)?,
+                        decided_class: r.try_get(10)?,
+                        decision_number: r.try_get(11)?,
+                        decision_date: r.try_get(12)?,
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+                let events = sqlx::query(
+                    "SELECT year, kind, other_household_code FROM household_event WHERE household_id = $1 ORDER BY year",
+                )
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(|r| -> Result<EventRow, sqlx::Error> {
+                    Ok(EventRow {
+                        year: r.try_get::<i64, _>(0)? as u16,
+                        kind: r.try_get(1)?,
+                        other_household_code: r.try_get(2)?,
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+                let history = sqlx::query(
+                    "SELECT at, actor, action, before, after FROM audit \
+                     WHERE entity_key >= $1 AND entity_key < $2 ORDER BY id DESC",
+                )
+                .bind(format!("{code}/"))
+                .bind(format!("{code}0"))
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(|r| -> Result<HistoryRow, sqlx::Error> {
+                    Ok(HistoryRow {
+                        at: r.try_get(0)?,
+                        actor: r.try_get(1)?,
+                        action: r.try_get(2)?,
+                        before: r.try_get(3)?,
+                        after: r.try_get(4)?,
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+                Ok(Some(HouseholdDetail {
+                    household_code: row.try_get(1)?,
+                    village_code: row.try_get(2)?,
+                    village_name: row.try_get(3)?,
+                    commune_code: row.try_get(4)?,
+                    members,
+                    years,
+                    events,
+                    history,
+                }))
+            }
+        }
+    };
+}

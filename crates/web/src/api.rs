@@ -1,0 +1,190 @@
+//! The JSON API under `/api/v1` (DESIGN.md "Web and API"): bearer tokens from `POST /session`, the
+//! same scope rules as the pages (404 outside the scope, 403 for a role), cursor pagination.
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use bamho_analytics::{Boundaries, Key, rates};
+use bamho_domain::classify::Deprivations;
+use bamho_domain::{Standards, Year};
+use bamho_store::NewSession;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::AppState;
+use crate::auth::{API_SESSION, ApiUser, random_token, token_hash, verify_password};
+use crate::error::WebError;
+use crate::i18n::Lang;
+use crate::views::households::ListQuery;
+
+const OPENAPI: &str = include_str!("../assets/openapi.json");
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(openapi))
+        .route("/session", post(create_session))
+        .route("/households", get(list_households))
+        .route("/households/{code}", get(get_household))
+        .route("/reports/rates", get(report_rates))
+        .fallback(|| async {
+            WebError::NotFound {
+                api: true,
+                lang: Lang::Vi,
+            }
+        })
+}
+
+async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
+}
+
+#[derive(Deserialize)]
+struct Credentials {
+    username: String,
+    password: String,
+}
+
+async fn create_session(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Json(c): Json<Credentials>,
+) -> Result<Response, WebError> {
+    let lang = Lang::from_headers(&headers);
+    let username = c.username.trim();
+    if state.throttle.is_blocked(username) {
+        return Err(WebError::TooManyRequests { api: true, lang });
+    }
+    let user = state.store.user_by_name(username).await?;
+    let Some(user) = user.filter(|u| verify_password(&u.password_hash, &c.password)) else {
+        state.throttle.fail(username);
+        return Err(WebError::Unauthenticated {
+            api: true,
+            next: String::new(),
+        });
+    };
+    state.throttle.succeed(username);
+    let token = random_token()?;
+    state
+        .store
+        .create_session(&NewSession {
+            token_hash: token_hash(&token),
+            user_id: user.id,
+            kind: "api".into(),
+            csrf: random_token()?,
+            created_at: crate::clock::stamp(),
+            expires_at: crate::clock::unix_now() + API_SESSION,
+        })
+        .await?;
+    Ok(Json(json!({ "token": token, "expires_in": API_SESSION })).into_response())
+}
+
+async fn list_households(
+    ApiUser(s): ApiUser,
+    State(state): State<AppState>,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<Value>, WebError> {
+    s.require_names()?;
+    let query = q.to_store(&s, 50)?;
+    let page = state.store.households(&s.reach, &query).await?;
+    Ok(Json(
+        json!({ "items": page.items, "next": page.next, "year": page.year }),
+    ))
+}
+
+async fn get_household(
+    ApiUser(s): ApiUser,
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Json<Value>, WebError> {
+    let detail = state
+        .store
+        .household(&s.reach, &code)
+        .await?
+        .ok_or_else(|| s.not_found())?;
+    s.require_names()?;
+    let standards = Standards::embedded();
+    let classifications: Vec<Value> = detail
+        .years
+        .iter()
+        .map(|y| {
+            let deprivations = standards
+                .by_id(&y.standard)
+                .map(|s| Deprivations::from_mask(y.deprived).codes(s).into_iter().map(str::to_owned).collect::<Vec<_>>())
+                .unwrap_or_default();
+            json!({
+                "year": y.year,
+                "standard": y.standard,
+                "class": y.decided_class.clone().unwrap_or_else(|| y.class.clone()),
+                "computed_class": y.class,
+                "deprivations": deprivations,
+                "decided": y.decided_class.is_some(),
+                "decision": y.decision_number.as_ref().map(|n| json!({"number": n, "date": y.decision_date})),
+                "commune_code": y.commune_code,
+                "province_code": y.province_code,
+                "area": y.area,
+                "members": y.members,
+                "income_per_capita": y.income_per_capita,
+                "b1_score": y.b1_score,
+            })
+        })
+        .collect();
+    Ok(Json(json!({
+        "household_code": detail.household_code,
+        "village_code": detail.village_code,
+        "village_name": detail.village_name,
+        "commune_code": detail.commune_code,
+        "area": detail.years.first().map(|y| y.area.clone()),
+        "members": detail.members,
+        "classifications": classifications,
+        "events": detail.events,
+    })))
+}
+
+#[derive(Deserialize)]
+struct RatesQuery {
+    year: String,
+    by: Option<String>,
+    boundaries: Option<String>,
+}
+
+/// The `report --format json` shape, over the user's reach.
+async fn report_rates(
+    ApiUser(s): ApiUser,
+    State(state): State<AppState>,
+    Query(q): Query<RatesQuery>,
+) -> Result<Json<Value>, WebError> {
+    let bad = |message: String| WebError::BadRequest {
+        api: true,
+        lang: s.lang,
+        message,
+    };
+    let year = Year::parse(&q.year).map_err(|e| bad(format!("year: {e}")))?;
+    let keys =
+        q.by.as_deref()
+            .unwrap_or("")
+            .split(',')
+            .filter(|k| !k.trim().is_empty())
+            .map(|k| Key::parse(k).ok_or_else(|| bad(format!("by: unknown key {k}"))))
+            .collect::<Result<Vec<_>, _>>()?;
+    if !s.role.sees_names() && keys.contains(&Key::Village) {
+        // Viewers see aggregates, but not down to a village's few households.
+        return Err(WebError::Forbidden {
+            api: true,
+            lang: s.lang,
+        });
+    }
+    let boundaries = match q.boundaries.as_deref() {
+        None | Some("recorded") => Boundaries::Recorded,
+        Some("current") => Boundaries::Current,
+        Some(other) => return Err(bad(format!("boundaries: recorded or current, not {other}"))),
+    };
+    let snapshot =
+        crate::views::home::snapshot_in_reach(state.store.as_ref(), &s.reach, year).await?;
+    let scope = s.user.scope_code.clone().unwrap_or_else(|| "all".into());
+    let report = rates(&snapshot, &keys, boundaries, crate::clock::today(), &scope);
+    serde_json::to_value(report)
+        .map(Json)
+        .map_err(|e| WebError::Internal(e.to_string()))
+}

@@ -1,0 +1,111 @@
+//! bamho's web application: HTML pages for commune officers, village heads and province officers,
+//! and the JSON API under `/api/v1`. The database is reached only through the storage port;
+//! authorisation is decided once per request by the extractors in [`auth`].
+
+pub mod access;
+pub mod api;
+pub mod auth;
+pub mod clock;
+pub mod error;
+pub mod i18n;
+mod views;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::Request;
+use axum::http::{HeaderValue, header};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{get, post};
+use bamho_store::Store;
+
+pub use auth::{Throttle, hash_password};
+pub use error::WebError;
+
+/// What every handler shares.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub throttle: Arc<Throttle>,
+}
+
+impl AppState {
+    pub fn new(store: Arc<dyn Store>) -> Self {
+        Self {
+            store,
+            throttle: Arc::new(Throttle::default()),
+        }
+    }
+}
+
+/// Headers on every response: no sniffing, no framing, no referrer, a strict content policy, and
+/// no caching of pages that hold personal data.
+async fn security_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let h = response.headers_mut();
+    let set = |h: &mut axum::http::HeaderMap, name, value| {
+        h.entry(name).or_insert(HeaderValue::from_static(value));
+    };
+    set(h, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(h, header::X_FRAME_OPTIONS, "DENY");
+    set(h, header::REFERRER_POLICY, "no-referrer");
+    set(
+        h,
+        header::CONTENT_SECURITY_POLICY,
+        "default-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'",
+    );
+    set(h, header::CACHE_CONTROL, "no-store");
+    response
+}
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/healthz", get(views::healthz))
+        .route("/assets/app.css", get(views::stylesheet))
+        .route(
+            "/login",
+            get(views::login::view_login_get).post(views::login::view_login_post),
+        )
+        .route("/logout", post(views::login::view_logout_post))
+        .route("/lang/{code}", get(views::set_lang))
+        .route("/", get(views::home::view_home_get))
+        .route("/households", get(views::households::view_households_get))
+        .route(
+            "/households/{code}",
+            get(views::households::view_household_get),
+        )
+        .nest("/api/v1", api::router())
+        .fallback(views::not_found)
+        .layer(middleware::from_fn(security_headers))
+        .with_state(state)
+}
+
+/// A bound server, ready to run.
+#[derive(Debug)]
+pub struct Application {
+    listener: tokio::net::TcpListener,
+    state: AppState,
+}
+
+impl Application {
+    /// Binds `addr` (port 0 picks a free port, for tests).
+    pub async fn build(state: AppState, addr: &str) -> std::io::Result<Self> {
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        Ok(Self { listener, state })
+    }
+
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// Serves until Ctrl-C.
+    pub async fn run(self) -> std::io::Result<()> {
+        axum::serve(self.listener, router(self.state))
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+    }
+}

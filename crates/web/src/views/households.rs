@@ -1,0 +1,374 @@
+//! The household list (search ignoring diacritics, filters, pages that stay fast) and a household's
+//! page (members, the class of every year with its standard and each deprivation in plain words,
+//! events and the change history).
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use bamho_domain::classify::{Assessment, Deprivations};
+use bamho_domain::ethnic::EthnicGroups;
+use bamho_domain::units::{Level, Units, review_day};
+use bamho_domain::{Area, Class, Standards, Vnd, Year, classify};
+use bamho_store::{HouseholdQuery, YearRow};
+use serde::Deserialize;
+
+use super::{Frame, html};
+use crate::AppState;
+use crate::auth::{PageUser, Signed, url_encode};
+use crate::error::WebError;
+use crate::i18n::Lang;
+
+/// Query of the list, shared by the page and the API.
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    pub q: Option<String>,
+    pub village: Option<String>,
+    pub class: Option<String>,
+    pub ethnicity: Option<String>,
+    pub year: Option<String>,
+    /// Page start: a household code (the page's `after`, the API's `cursor`).
+    pub after: Option<String>,
+    pub cursor: Option<String>,
+    pub limit: Option<String>,
+}
+
+fn filled(v: &Option<String>) -> Option<String> {
+    v.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+}
+
+impl ListQuery {
+    /// Validates the query; a malformed year, class or limit is a 400 naming the field.
+    pub fn to_store(&self, s: &Signed, default_limit: u32) -> Result<HouseholdQuery, WebError> {
+        let bad = |message: String| WebError::BadRequest {
+            api: s.api,
+            lang: s.lang,
+            message,
+        };
+        let year = match filled(&self.year) {
+            Some(y) => Some(
+                Year::parse(&y)
+                    .map_err(|e| bad(format!("year: {e}")))?
+                    .get(),
+            ),
+            None => None,
+        };
+        let class = match filled(&self.class) {
+            Some(c) => Some(
+                Class::parse(&c)
+                    .ok_or_else(|| bad("class: poor, near_poor, middle or not_poor".into()))?,
+            ),
+            None => None,
+        };
+        let limit = match filled(&self.limit) {
+            Some(l) => l
+                .parse::<u32>()
+                .ok()
+                .filter(|l| (1..=500).contains(l))
+                .ok_or_else(|| bad("limit: 1 to 500".into()))?,
+            None => default_limit,
+        };
+        Ok(HouseholdQuery {
+            q: filled(&self.q),
+            village: filled(&self.village),
+            class: class.map(|c| c.as_str().to_owned()),
+            ethnicity: filled(&self.ethnicity).map(|e| {
+                EthnicGroups::national()
+                    .by_code(&e)
+                    .map_or(e, |g| g.code.clone())
+            }),
+            year,
+            after: filled(&self.after).or_else(|| filled(&self.cursor)),
+            limit,
+        })
+    }
+}
+
+pub fn class_label(class: &str, lang: Lang) -> String {
+    match (Class::parse(class), lang) {
+        (Some(c), Lang::Vi) => c.name_vi().to_owned(),
+        (Some(c), Lang::En) => c.name_en().to_owned(),
+        (None, _) => "—".to_owned(),
+    }
+}
+
+struct ListRow {
+    code: String,
+    head: String,
+    village: String,
+    commune: String,
+    class_code: String,
+    class_label: String,
+}
+
+#[derive(Template)]
+#[template(path = "households.html")]
+struct HouseholdsView {
+    frame: Frame,
+    q: String,
+    village: String,
+    ethnicity: String,
+    year_input: String,
+    year: Option<u16>,
+    classes: Vec<(&'static str, String, bool)>,
+    rows: Vec<ListRow>,
+    next: Option<String>,
+}
+
+pub async fn view_households_get(
+    PageUser(s): PageUser,
+    State(state): State<AppState>,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, WebError> {
+    s.require_names()?;
+    let query = q.to_store(&s, 50)?;
+    let page = state.store.households(&s.reach, &query).await?;
+    let units = Units::national();
+    let day = page.year.and_then(|y| Year::new(y).ok()).map(review_day);
+    let rows = page
+        .items
+        .iter()
+        .map(|i| ListRow {
+            code: i.household_code.clone(),
+            head: i.head_name.clone().unwrap_or_default(),
+            village: i
+                .village_name
+                .clone()
+                .unwrap_or_else(|| i.village_code.clone()),
+            commune: match (&i.commune_code, day) {
+                (Some(c), Some(d)) => units
+                    .find(Level::Commune, c, d)
+                    .map_or(c.clone(), |u| units.get(u).full_name()),
+                (Some(c), None) => c.clone(),
+                _ => String::new(),
+            },
+            class_code: i.class.clone().unwrap_or_default(),
+            class_label: i
+                .class
+                .as_deref()
+                .map_or("—".into(), |c| class_label(c, s.lang)),
+        })
+        .collect();
+    let keep = |name: &str, v: &Option<String>| {
+        filled(v)
+            .map(|v| format!("{name}={}&", url_encode(&v)))
+            .unwrap_or_default()
+    };
+    let next = page.next.as_ref().map(|after| {
+        format!(
+            "/households?{}{}{}{}{}after={}",
+            keep("q", &q.q),
+            keep("village", &q.village),
+            keep("class", &q.class),
+            keep("ethnicity", &q.ethnicity),
+            keep("year", &q.year),
+            url_encode(after)
+        )
+    });
+    let selected = query.class.clone().unwrap_or_default();
+    let classes = Class::ALL
+        .iter()
+        .map(|c| {
+            (
+                c.as_str(),
+                class_label(c.as_str(), s.lang),
+                c.as_str() == selected,
+            )
+        })
+        .collect();
+    let view = HouseholdsView {
+        frame: Frame::new(&s, "/households"),
+        q: query.q.clone().unwrap_or_default(),
+        village: query.village.clone().unwrap_or_default(),
+        ethnicity: query.ethnicity.clone().unwrap_or_default(),
+        year_input: query.year.map(|y| y.to_string()).unwrap_or_default(),
+        year: page.year,
+        classes,
+        rows,
+        next,
+    };
+    html(&view)
+}
+
+struct MemberView {
+    no: u16,
+    name: String,
+    sex: &'static str,
+    birth_year: u16,
+    ethnicity: String,
+    citizen_id: String,
+    relation: &'static str,
+}
+
+struct YearView {
+    year: u16,
+    class_code: String,
+    class_label: String,
+    decided: String,
+    standard: String,
+    commune: String,
+    explanation: String,
+    deprivations: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "household.html")]
+struct HouseholdView {
+    frame: Frame,
+    code: String,
+    village: String,
+    commune: String,
+    members: Vec<MemberView>,
+    years: Vec<YearView>,
+    events: Vec<String>,
+    history: Vec<String>,
+}
+
+fn relation_word(r: &str, lang: Lang) -> &'static str {
+    match (r, lang) {
+        ("head", Lang::Vi) => "Chủ hộ",
+        ("spouse", Lang::Vi) => "Vợ/chồng",
+        ("child", Lang::Vi) => "Con",
+        ("parent", Lang::Vi) => "Cha/mẹ",
+        (_, Lang::Vi) => "Khác",
+        ("head", Lang::En) => "Head",
+        ("spouse", Lang::En) => "Spouse",
+        ("child", Lang::En) => "Child",
+        ("parent", Lang::En) => "Parent",
+        (_, Lang::En) => "Other",
+    }
+}
+
+/// One year's class, the rule that decided it and its deprivations, in the reader's language.
+fn year_view(y: &YearRow, lang: Lang) -> YearView {
+    let t = lang.texts();
+    let standard = Standards::embedded().by_id(&y.standard);
+    let units = Units::national();
+    let day = Year::new(y.year).map(review_day).ok();
+    let commune = day
+        .and_then(|d| units.find(Level::Commune, &y.commune_code, d))
+        .map_or(y.commune_code.clone(), |u| units.get(u).full_name());
+    let assessment = Assessment {
+        area: Area::parse(&y.area).unwrap_or(Area::Rural),
+        agricultural: y.agricultural,
+        income_per_capita: y.income_per_capita.map(Vnd::new),
+        b1_score: y.b1_score,
+        deprived: Deprivations::from_mask(y.deprived),
+    };
+    let computed = standard.and_then(|s| classify(s, &assessment).ok());
+    let class = y.decided_class.clone().unwrap_or_else(|| y.class.clone());
+    let deprivations = standard.map_or_else(Vec::new, |s| {
+        s.indicators
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| assessment.deprived.contains(*i))
+            .map(|(_, ind)| match lang {
+                Lang::Vi => format!("{} — {}", ind.name_vi, ind.definition_vi),
+                Lang::En => format!("{} — {}", ind.name_en, ind.definition_en),
+            })
+            .collect()
+    });
+    let decided = match (&y.decision_number, &y.decision_date) {
+        (Some(n), Some(d)) => format!("{}: {n} ({d})", t.decision),
+        _ => t.not_decided.to_owned(),
+    };
+    YearView {
+        year: y.year,
+        class_label: class_label(&class, lang),
+        class_code: class,
+        decided,
+        standard: standard.map_or(y.standard.clone(), |s| match lang {
+            Lang::Vi => format!("{} ({})", s.name_vi, s.legal_source),
+            Lang::En => format!("{} ({})", s.name_en, s.legal_source),
+        }),
+        commune,
+        explanation: computed
+            .map(|c| c.explain(lang.domain()))
+            .unwrap_or_default(),
+        deprivations,
+    }
+}
+
+pub async fn view_household_get(
+    PageUser(s): PageUser,
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Response, WebError> {
+    let detail = state
+        .store
+        .household(&s.reach, &code)
+        .await?
+        .ok_or_else(|| s.not_found())?;
+    s.require_names()?;
+    let today = crate::clock::today();
+    let units = Units::national();
+    let ethnic = EthnicGroups::national();
+    let lang = s.lang;
+    let members = detail
+        .members
+        .iter()
+        .map(|m| MemberView {
+            no: m.person_no,
+            name: m.full_name.clone(),
+            sex: match (m.sex.as_str(), lang) {
+                ("f", Lang::Vi) => "Nữ",
+                (_, Lang::Vi) => "Nam",
+                ("f", Lang::En) => "F",
+                (_, Lang::En) => "M",
+            },
+            birth_year: m.birth_year,
+            ethnicity: ethnic
+                .by_code(&m.ethnicity)
+                .map_or(m.ethnicity.clone(), |g| g.name.clone()),
+            citizen_id: m.citizen_id.clone().unwrap_or_default(),
+            relation: relation_word(&m.relation, lang),
+        })
+        .collect();
+    let events = detail
+        .events
+        .iter()
+        .map(|e| {
+            let other = e.other_household_code.clone().unwrap_or_default();
+            match (e.kind.as_str(), lang) {
+                ("split", Lang::Vi) => format!("{}: tách từ hộ {other}", e.year),
+                ("merge", Lang::Vi) => format!("{}: nhập vào hộ {other}", e.year),
+                (_, Lang::Vi) => format!("{}: chuyển đi", e.year),
+                ("split", Lang::En) => format!("{}: split off from {other}", e.year),
+                ("merge", Lang::En) => format!("{}: merged into {other}", e.year),
+                (_, Lang::En) => format!("{}: moved away", e.year),
+            }
+        })
+        .collect();
+    let history = detail
+        .history
+        .iter()
+        .map(|h| {
+            format!(
+                "{} · {} · {}: {} → {}",
+                h.at,
+                h.actor,
+                h.action,
+                h.before.as_deref().unwrap_or("—"),
+                h.after.as_deref().unwrap_or("—")
+            )
+        })
+        .collect();
+    let view = HouseholdView {
+        frame: Frame::new(&s, &format!("/households/{code}")),
+        code: detail.household_code.clone(),
+        village: detail
+            .village_name
+            .clone()
+            .unwrap_or_else(|| detail.village_code.clone()),
+        commune: units
+            .find(Level::Commune, &detail.commune_code, today)
+            .map_or(detail.commune_code.clone(), |u| units.get(u).full_name()),
+        members,
+        years: detail.years.iter().map(|y| year_view(y, lang)).collect(),
+        events,
+        history,
+    };
+    html(&view)
+}

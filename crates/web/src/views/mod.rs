@@ -1,0 +1,98 @@
+//! HTML views: each handler gathers what its page shows and renders a typed template.
+
+pub mod home;
+pub mod households;
+pub mod login;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::error::WebError;
+use crate::i18n::{Lang, Texts};
+
+const STYLESHEET: &str = include_str!("../../assets/app.css");
+
+/// 200 once the database answers.
+pub async fn healthz(State(state): State<AppState>) -> Response {
+    match state.store.totals().await {
+        Ok(_) => (StatusCode::OK, "ok").into_response(),
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response(),
+    }
+}
+
+pub async fn stylesheet() -> Response {
+    let mut r = (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        STYLESHEET,
+    )
+        .into_response();
+    r.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
+    r
+}
+
+pub async fn not_found(headers: HeaderMap) -> WebError {
+    WebError::NotFound {
+        api: false,
+        lang: Lang::from_headers(&headers),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Next {
+    next: Option<String>,
+}
+
+/// Only paths of this site: never an open redirect.
+pub fn local_path(next: Option<&str>) -> String {
+    match next {
+        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_owned(),
+        _ => "/".to_owned(),
+    }
+}
+
+pub async fn set_lang(Path(code): Path<String>, Query(q): Query<Next>) -> Response {
+    let lang = if code == "en" { "en" } else { "vi" };
+    let mut r = Redirect::to(&local_path(q.next.as_deref())).into_response();
+    let cookie = format!("lang={lang}; Path=/; Max-Age=31536000; SameSite=Lax");
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        r.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    r
+}
+
+/// What the page frame needs: texts, who is signed in, the CSRF token for the sign-out form.
+#[derive(Debug, Clone)]
+pub struct Frame {
+    pub t: &'static Texts,
+    pub username: String,
+    pub role: String,
+    pub csrf: String,
+    pub path: String,
+}
+
+impl Frame {
+    pub fn new(s: &crate::auth::Signed, path: &str) -> Self {
+        let role = match s.lang {
+            Lang::Vi => s.role.name_vi(),
+            Lang::En => s.role.name_en(),
+        };
+        Self {
+            t: s.lang.texts(),
+            username: s.user.username.clone(),
+            role: role.to_owned(),
+            csrf: s.csrf.clone(),
+            path: crate::auth::url_encode(path),
+        }
+    }
+}
+
+/// Renders a template into an HTML response.
+pub fn html<T: askama::Template>(template: &T) -> Result<Response, WebError> {
+    Ok(axum::response::Html(template.render()?).into_response())
+}

@@ -1,0 +1,544 @@
+//! The web application driven in process: sign-in, CSRF, throttling, and every route tried by every
+//! role inside and outside its scope.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test that cannot proceed fails"
+)]
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use bamho_domain::Date;
+use bamho_io::{Batch, Errors};
+use bamho_store::{ImportOptions, NewUser, Store};
+use bamho_synth::{AreaKind, Config, Sinks, generate};
+use bamho_web::{AppState, router};
+use http_body_util::BodyExt;
+use serde_json::Value;
+use tower::ServiceExt;
+
+struct TestApp {
+    app: Router,
+    store: Arc<dyn Store>,
+    _dir: tempfile::TempDir,
+}
+
+struct Reply {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: String,
+}
+
+impl Reply {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|_| panic!("not JSON: {}", self.body))
+    }
+}
+
+/// Accounts: (username, role, scope). Ngọc Linh (23365) and Đăk Pék (23341) are communes of today.
+const USERS: [(&str, &str, Option<&str>); 6] = [
+    ("tinh", "province_admin", Some("51")),
+    ("ngoclinh", "commune_officer", Some("23365")),
+    ("dakpek", "commune_officer", Some("23341")),
+    ("thon", "village_head", Some("23362-T01")),
+    ("hotro", "supporter", None),
+    ("xem", "viewer", Some("51")),
+];
+const PASSWORD: &str = "correct horse";
+
+impl TestApp {
+    async fn spawn() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let store = bamho_store::open(&dir.path().join("t.sqlite").to_string_lossy())
+            .await
+            .unwrap();
+        let mut sinks = Sinks {
+            households: Vec::new(),
+            members: Vec::new(),
+            events: Vec::new(),
+        };
+        let config = Config {
+            households: 400,
+            seed: 5,
+            years: 2024..=2025,
+            area: AreaKind::DakGlei,
+        };
+        generate(&config, &mut sinks, &mut |_| {}).unwrap();
+        let mut batch = Batch::default();
+        let mut errors = Errors::default();
+        batch.read("h.csv", &sinks.households, &mut errors);
+        batch.read("m.csv", &sinks.members, &mut errors);
+        assert!(errors.is_empty(), "{errors}");
+        let options = ImportOptions {
+            replace: false,
+            dry_run: false,
+            actor: "test".into(),
+            at: "2026-01-01T00:00:00Z".into(),
+            today: Date::parse("2026-01-01").unwrap(),
+            source: "test".into(),
+        };
+        store.import(&batch, &options).await.unwrap();
+        let hash = bamho_web::hash_password(PASSWORD).unwrap();
+        for (username, role, scope) in USERS {
+            let user = NewUser {
+                username: username.into(),
+                password_hash: hash.clone(),
+                role: role.into(),
+                scope_code: scope.map(str::to_owned),
+                created_at: "2026-01-01T00:00:00Z".into(),
+            };
+            store.add_user(&user).await.unwrap();
+        }
+        let app = router(AppState::new(store.clone()));
+        Self {
+            app,
+            store,
+            _dir: dir,
+        }
+    }
+
+    async fn send(&self, request: Request<Body>) -> Reply {
+        let response = self.app.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        Reply {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    async fn get(&self, path: &str, cookie: Option<&str>) -> Reply {
+        let mut r = Request::get(path);
+        if let Some(c) = cookie {
+            r = r.header(header::COOKIE, c);
+        }
+        self.send(r.body(Body::empty()).unwrap()).await
+    }
+
+    async fn post_form(&self, path: &str, cookie: &str, body: &str) -> Reply {
+        let r = Request::post(path)
+            .header(header::COOKIE, cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body.to_owned()))
+            .unwrap();
+        self.send(r).await
+    }
+
+    /// The login form's CSRF token and cookie.
+    async fn login_form(&self) -> (String, String) {
+        let page = self.get("/login", None).await;
+        let token = page
+            .body
+            .split("name=\"csrf_token\" value=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_owned();
+        let cookie = page.headers[header::SET_COOKIE]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned();
+        (token, cookie)
+    }
+
+    async fn try_login(&self, username: &str, password: &str) -> Reply {
+        let (token, cookie) = self.login_form().await;
+        self.post_form(
+            "/login",
+            &cookie,
+            &format!("username={username}&password={password}&csrf_token={token}&next=/households"),
+        )
+        .await
+    }
+
+    /// Signs in and returns the session cookie.
+    async fn login(&self, username: &str) -> String {
+        let reply = self.try_login(username, &PASSWORD.replace(' ', "+")).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::SEE_OTHER,
+            "{username}: {}",
+            reply.body
+        );
+        assert_eq!(reply.headers[header::LOCATION], "/households");
+        let cookie = reply
+            .headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .find(|c| c.to_str().unwrap().starts_with("bamho_session="))
+            .unwrap();
+        cookie
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned()
+    }
+
+    async fn token(&self, username: &str) -> String {
+        let body = format!("{{\"username\":\"{username}\",\"password\":\"{PASSWORD}\"}}");
+        let r = Request::post("/api/v1/session")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body))
+            .unwrap();
+        let reply = self.send(r).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        reply.json()["token"].as_str().unwrap().to_owned()
+    }
+
+    async fn api(&self, path: &str, token: &str) -> Reply {
+        let r = Request::get(path)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Body::empty())
+            .unwrap();
+        self.send(r).await
+    }
+
+    /// A household whose village lies today in `commune`.
+    async fn household_in(&self, commune: &str) -> String {
+        let reach = bamho_store::Reach::Communes(vec![commune.to_owned()]);
+        let q = bamho_store::HouseholdQuery {
+            limit: 1,
+            ..Default::default()
+        };
+        self.store.households(&reach, &q).await.unwrap().items[0]
+            .household_code
+            .clone()
+    }
+}
+
+#[tokio::test]
+async fn the_login_form_carries_a_csrf_token_and_a_wrong_password_shows_it_again() {
+    let app = TestApp::spawn().await;
+    let (token, _) = app.login_form().await;
+    assert_eq!(token.len(), 64);
+    let reply = app.try_login("ngoclinh", "wrong").await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    assert!(
+        reply
+            .body
+            .contains("Tên đăng nhập hoặc mật khẩu không đúng."),
+        "{}",
+        reply.body
+    );
+    assert!(reply.body.contains("name=\"csrf_token\""));
+    let forged = app
+        .post_form(
+            "/login",
+            "bamho_login_csrf=abc",
+            "username=ngoclinh&password=correct+horse&csrf_token=def",
+        )
+        .await;
+    assert_eq!(
+        forged.status,
+        StatusCode::BAD_REQUEST,
+        "a login without its CSRF cookie is refused"
+    );
+}
+
+#[tokio::test]
+async fn repeated_failures_are_throttled() {
+    let app = TestApp::spawn().await;
+    for _ in 0..5 {
+        assert_eq!(
+            app.try_login("dakpek", "nope").await.status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let blocked = app.try_login("dakpek", &PASSWORD.replace(' ', "+")).await;
+    assert_eq!(
+        blocked.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "even the right password waits"
+    );
+    assert_eq!(
+        app.try_login("ngoclinh", &PASSWORD.replace(' ', "+"))
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test]
+async fn pages_need_a_session_and_carry_security_headers() {
+    let app = TestApp::spawn().await;
+    let reply = app.get("/households?q=a", None).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        reply.headers[header::LOCATION],
+        "/login?next=/households%3Fq%3Da"
+    );
+    assert_eq!(app.get("/healthz", None).await.status, StatusCode::OK);
+    let cookie = app.login("ngoclinh").await;
+    let home = app.get("/", Some(&cookie)).await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(home.body.contains("Xã Ngọc Linh"), "{}", home.body);
+    for (name, value) in [
+        ("x-frame-options", "DENY"),
+        ("x-content-type-options", "nosniff"),
+        ("cache-control", "no-store"),
+    ] {
+        assert_eq!(home.headers[name], value);
+    }
+    assert!(
+        home.headers["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("default-src 'self'")
+    );
+    let english = app.get("/", Some(&format!("{cookie}; lang=en"))).await;
+    assert!(english.body.contains("Households") && english.body.contains("Sign out"));
+}
+
+#[tokio::test]
+async fn search_ignores_diacritics_and_finds_citizen_ids_and_codes() {
+    let app = TestApp::spawn().await;
+    let cookie = app.login("tinh").await;
+    let code = app.household_in("23341").await;
+    let detail = app
+        .store
+        .household(&bamho_store::Reach::All, &code)
+        .await
+        .unwrap()
+        .unwrap();
+    let head = detail
+        .members
+        .iter()
+        .find(|m| m.relation == "head")
+        .unwrap();
+    let folded = bamho_text::fold(&head.full_name).replace(' ', "+");
+    let by_name = app
+        .get(&format!("/households?q={folded}"), Some(&cookie))
+        .await;
+    assert!(
+        by_name.body.contains(&code),
+        "searching {folded} finds {code}"
+    );
+    assert!(
+        by_name.body.contains(&head.full_name),
+        "the name shows with its diacritics"
+    );
+    if let Some(id) = detail.members.iter().find_map(|m| m.citizen_id.clone()) {
+        let by_id = app.get(&format!("/households?q={id}"), Some(&cookie)).await;
+        assert!(by_id.body.contains(&code));
+    }
+    let by_code = app
+        .get(&format!("/households?q={}", &code[..9]), Some(&cookie))
+        .await;
+    assert!(by_code.body.contains(&code));
+}
+
+#[tokio::test]
+async fn a_commune_officer_cannot_open_a_household_of_another_commune() {
+    let app = TestApp::spawn().await;
+    let mine = app.household_in("23365").await;
+    let theirs = app.household_in("23341").await;
+    let cookie = app.login("ngoclinh").await;
+    assert_eq!(
+        app.get(&format!("/households/{mine}"), Some(&cookie))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let other = app
+        .get(&format!("/households/{theirs}"), Some(&cookie))
+        .await;
+    assert_eq!(other.status, StatusCode::NOT_FOUND);
+    assert!(
+        !other.body.contains(&theirs),
+        "no hint that the household exists"
+    );
+    assert_eq!(
+        app.get("/households/NO-SUCH", Some(&cookie)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let list = app.get("/households?limit=500", Some(&cookie)).await;
+    assert!(
+        !list.body.contains("23341-"),
+        "the list holds only the officer's commune"
+    );
+    let token = app.token("ngoclinh").await;
+    assert_eq!(
+        app.api(&format!("/api/v1/households/{theirs}"), &token)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let json = app
+        .api(&format!("/api/v1/households/{mine}"), &token)
+        .await
+        .json();
+    assert_eq!(json["household_code"], mine);
+    assert!(json["classifications"][0]["deprivations"].is_array());
+    assert_eq!(json["classifications"][0]["decided"], false);
+}
+
+/// Every route, every role, inside and outside its scope.
+#[tokio::test]
+async fn every_route_answers_every_role_as_its_scope_allows() {
+    let app = TestApp::spawn().await;
+    let in_ngoc_linh = app.household_in("23365").await;
+    let in_dak_pek = app.household_in("23341").await;
+    let village_head_home = {
+        let q = bamho_store::HouseholdQuery {
+            limit: 1,
+            ..Default::default()
+        };
+        let reach = bamho_store::Reach::Village("23362-T01".into());
+        app.store.households(&reach, &q).await.unwrap().items[0]
+            .household_code
+            .clone()
+    };
+    // (user, household, expected page status)
+    let cases = [
+        ("tinh", &in_ngoc_linh, 200),
+        ("tinh", &in_dak_pek, 200),
+        ("ngoclinh", &in_ngoc_linh, 200),
+        ("ngoclinh", &in_dak_pek, 404),
+        ("dakpek", &in_ngoc_linh, 404),
+        ("dakpek", &in_dak_pek, 200),
+        ("thon", &village_head_home, 200),
+        ("thon", &in_dak_pek, 404),
+        ("hotro", &in_ngoc_linh, 404),
+        ("xem", &in_ngoc_linh, 403),
+    ];
+    for (user, household, expected) in cases {
+        let cookie = app.login(user).await;
+        let page = app
+            .get(&format!("/households/{household}"), Some(&cookie))
+            .await;
+        assert_eq!(page.status.as_u16(), expected, "{user} opens {household}");
+        let token = app.token(user).await;
+        let api = app
+            .api(&format!("/api/v1/households/{household}"), &token)
+            .await;
+        assert_eq!(
+            api.status.as_u16(),
+            expected,
+            "{user} reads {household} through the API"
+        );
+        let list = app.get("/households", Some(&cookie)).await;
+        let list_api = app.api("/api/v1/households", &token).await;
+        let expected_list = if user == "xem" { 403 } else { 200 };
+        assert_eq!(
+            (list.status.as_u16(), list_api.status.as_u16()),
+            (expected_list, expected_list),
+            "{user} lists"
+        );
+        assert_eq!(
+            app.get("/", Some(&cookie)).await.status,
+            StatusCode::OK,
+            "{user} home"
+        );
+        let rates = app
+            .api("/api/v1/reports/rates?year=2025&by=commune", &token)
+            .await;
+        assert_eq!(rates.status, StatusCode::OK, "{user} rates");
+    }
+    let supporter = app.token("hotro").await;
+    assert_eq!(
+        app.api("/api/v1/households", &supporter).await.json()["items"],
+        serde_json::json!([])
+    );
+    let village_head = app.token("thon").await;
+    let items = app
+        .api("/api/v1/households?limit=500", &village_head)
+        .await
+        .json();
+    assert!(
+        items["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["village_code"] == "23362-T01")
+    );
+    let viewer = app.token("xem").await;
+    assert_eq!(
+        app.api("/api/v1/reports/rates?year=2025&by=village", &viewer)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn the_api_pages_with_a_cursor_and_refuses_bad_queries() {
+    let app = TestApp::spawn().await;
+    assert_eq!(
+        app.api("/api/v1/households", "not-a-token").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let token = app.token("tinh").await;
+    let first = app
+        .api("/api/v1/households?limit=3&year=2025", &token)
+        .await
+        .json();
+    assert_eq!(first["items"].as_array().unwrap().len(), 3);
+    assert_eq!(first["items"][0]["year"], 2025);
+    let cursor = first["next"].as_str().unwrap();
+    let second = app
+        .api(
+            &format!("/api/v1/households?limit=3&year=2025&cursor={cursor}"),
+            &token,
+        )
+        .await
+        .json();
+    assert!(second["items"][0]["household_code"].as_str().unwrap() > cursor);
+    for bad in ["limit=501", "year=abc", "class=rich"] {
+        assert_eq!(
+            app.api(&format!("/api/v1/households?{bad}"), &token)
+                .await
+                .status,
+            StatusCode::BAD_REQUEST,
+            "{bad}"
+        );
+    }
+    let rates = app
+        .api("/api/v1/reports/rates?year=2025", &token)
+        .await
+        .json();
+    assert_eq!(rates["standard"], "vn-2022-2025");
+    assert!(rates["total"]["households"].as_u64().unwrap() > 300);
+    let spec = app.get("/api/v1/openapi.json", None).await.json();
+    assert_eq!(spec["openapi"], "3.0.3");
+    assert!(spec["paths"]["/households/{household_code}"].is_object());
+}
+
+#[tokio::test]
+async fn signing_out_needs_the_form_token_and_ends_the_session() {
+    let app = TestApp::spawn().await;
+    let cookie = app.login("ngoclinh").await;
+    let forged = app.post_form("/logout", &cookie, "csrf_token=forged").await;
+    assert_eq!(forged.status, StatusCode::BAD_REQUEST);
+    let home = app.get("/", Some(&cookie)).await;
+    let token = home
+        .body
+        .split("name=\"csrf_token\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let out = app
+        .post_form("/logout", &cookie, &format!("csrf_token={token}"))
+        .await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.get("/", Some(&cookie)).await.status,
+        StatusCode::SEE_OTHER,
+        "the old cookie opens nothing"
+    );
+}
