@@ -8,6 +8,7 @@ mod accounts;
 mod audit;
 mod directory;
 mod prepare;
+mod reviews;
 mod seed;
 mod sql;
 
@@ -22,6 +23,9 @@ pub use accounts::{Accounts, NewSession, NewUser, User};
 pub use directory::{
     Directory, EventRow, HistoryRow, HouseholdDetail, HouseholdItem, HouseholdPage, HouseholdQuery,
     MemberRow, Reach, YearRow,
+};
+pub use reviews::{
+    Meeting, NewRequest, RequestRow, ReviewHousehold, ReviewRow, Reviews, SurveyInput,
 };
 pub use sql::{PostgresStore, SqliteStore};
 
@@ -104,9 +108,9 @@ pub struct Totals {
 }
 
 /// The storage port: every capability of a database.
-pub trait Store: Registry + Accounts + Directory + std::fmt::Debug {}
+pub trait Store: Registry + Accounts + Directory + Reviews + std::fmt::Debug {}
 
-impl<T: Registry + Accounts + Directory + std::fmt::Debug> Store for T {}
+impl<T: Registry + Accounts + Directory + Reviews + std::fmt::Debug> Store for T {}
 
 /// The registry's capability: imports, decisions, reviews, snapshots and the audit trail.
 #[async_trait]

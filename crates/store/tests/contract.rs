@@ -349,6 +349,174 @@ async fn the_directory_keeps_to_the_reach(store: Arc<dyn Store>) {
     );
 }
 
+async fn a_review_runs_from_list_to_decision(store: Arc<dyn Store>) {
+    use bamho_store::{Meeting, NewRequest, SurveyInput};
+    let batch = district(250);
+    store.import(&batch, &options()).await.unwrap();
+    let decide = |commune: &str, year: u16, number: &str| Decision {
+        commune_code: commune.into(),
+        year: Year::new(year).unwrap(),
+        number: number.into(),
+        decided_on: Date::new(year, 12, 20).unwrap(),
+        signer: "Chủ tịch UBND xã".into(),
+    };
+    store
+        .decide(&decide("23365", 2025, "1/QĐ-UBND"), "test", "t")
+        .await
+        .unwrap();
+    store
+        .open_review(
+            "23365",
+            Year::new(2026).unwrap(),
+            Date::parse("2026-09-01").unwrap(),
+        )
+        .await
+        .unwrap();
+    let review = store
+        .reviews(Some(&["23365".to_owned()]))
+        .await
+        .unwrap()
+        .remove(0);
+    assert_eq!((review.year, review.state.as_str()), (2026, "open"));
+    assert_eq!(
+        store.review(review.id).await.unwrap().as_ref(),
+        Some(&review)
+    );
+    let list = store.review_households(&review).await.unwrap();
+    assert!(!list.is_empty());
+    assert!(
+        list.iter()
+            .all(|h| matches!(h.previous_class.as_deref(), Some("poor" | "near_poor")))
+    );
+    assert!(list.iter().all(|h| h.class.is_none() && !h.decided));
+    let code = list[0].household_code.clone();
+    let survey = SurveyInput {
+        household_code: code.clone(),
+        year: 2026,
+        province_code: "51".into(),
+        commune_code: "23365".into(),
+        area: "rural".into(),
+        agricultural: true,
+        head_ethnicity: "29".into(),
+        members: 4,
+        income_per_capita: Some(900_000),
+        b1_score: None,
+        deprived: 0b1011,
+        standard: "vn-2022-2025".into(),
+        class: "poor".into(),
+        n_deprived: 3,
+        rule: "{}".into(),
+    };
+    store.save_survey(&survey, "officer", "t1").await.unwrap();
+    store
+        .save_survey(
+            &SurveyInput {
+                class: "near_poor".into(),
+                deprived: 0b1,
+                n_deprived: 1,
+                ..survey.clone()
+            },
+            "officer",
+            "t2",
+        )
+        .await
+        .unwrap();
+    let detail = store
+        .household(&bamho_store::Reach::All, &code)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(detail.years[0].class, "near_poor");
+    assert_eq!(
+        detail
+            .history
+            .iter()
+            .map(|h| h.action.as_str())
+            .collect::<Vec<_>>(),
+        ["survey-change", "survey"]
+    );
+    let meeting = Meeting {
+        village_code: detail.village_code.clone(),
+        held_on: "2026-10-10".into(),
+        attendees: 40,
+        agreeing: 19,
+        minutes: "".into(),
+    };
+    assert!(!meeting.passed(), "below half, the village repeats");
+    store
+        .record_meeting(review.id, &meeting, "officer", "t3")
+        .await
+        .unwrap();
+    store
+        .record_meeting(
+            review.id,
+            &Meeting {
+                agreeing: 31,
+                ..meeting.clone()
+            },
+            "officer",
+            "t4",
+        )
+        .await
+        .unwrap();
+    assert_eq!(store.meetings(review.id).await.unwrap().len(), 2);
+    store
+        .mark_posted(review.id, "2026-10-20", "officer", "t5")
+        .await
+        .unwrap();
+    let decided = store
+        .decide_review(
+            review.id,
+            &decide("23365", 2026, "2/QĐ-UBND"),
+            "chair",
+            "t6",
+        )
+        .await
+        .unwrap();
+    assert_eq!(decided, 1, "only the surveyed household is decided");
+    let after = store.review(review.id).await.unwrap().unwrap();
+    assert_eq!(
+        (
+            after.state.as_str(),
+            after.decision_number.as_deref(),
+            after.posted_on.as_deref()
+        ),
+        ("decided", Some("2/QĐ-UBND"), Some("2026-10-20"))
+    );
+    assert!(matches!(
+        store.save_survey(&survey, "officer", "t7").await,
+        Err(bamho_store::StoreError::Conflict(_))
+    ));
+    assert!(matches!(
+        store
+            .decide_review(review.id, &decide("23365", 2026, "3"), "chair", "t8")
+            .await,
+        Err(bamho_store::StoreError::Conflict(_))
+    ));
+    let request = NewRequest {
+        household_code: code.clone(),
+        year: 2026,
+        form: "form04".into(),
+        received_on: "2026-11-20".into(),
+        due_on: "2026-12-05".into(),
+        reason: "lost the harvest".into(),
+    };
+    store.add_request(&request, "officer", "t9").await.unwrap();
+    let open = store
+        .open_requests(Some(&["23365".to_owned()]))
+        .await
+        .unwrap();
+    assert_eq!((open.len(), open[0].due_on.as_str()), (1, "2026-12-05"));
+    assert!(
+        store
+            .open_requests(Some(&["23341".to_owned()]))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    store.verify_audit().await.unwrap();
+}
+
 macro_rules! contract {
     ($($test:ident),* $(,)?) => {
         mod sqlite {
@@ -383,4 +551,5 @@ contract!(
     scope_keeps_the_villages_lying_in_a_commune_today,
     accounts_sessions_and_their_expiry,
     the_directory_keeps_to_the_reach,
+    a_review_runs_from_list_to_decision,
 );

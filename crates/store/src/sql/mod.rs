@@ -26,6 +26,9 @@ use crate::directory::{
     Directory, EventRow, HistoryRow, HouseholdDetail, HouseholdItem, HouseholdPage, HouseholdQuery,
     MemberRow, Reach, YearRow,
 };
+use crate::reviews::{
+    Meeting, NewRequest, RequestRow, ReviewHousehold, ReviewRow, Reviews, SurveyInput,
+};
 use crate::{
     Accounts, Decision, ImportError, ImportOptions, ImportSummary, NewSession, NewUser, Registry,
     StoreError, Totals, User, prepare, seed,
@@ -37,6 +40,8 @@ mod accounts;
 mod directory;
 #[macro_use]
 mod registry;
+#[macro_use]
+mod reviews;
 
 /// Rows per multi-row INSERT: well under SQLite's and PostgreSQL's limits on bound values.
 const CHUNK: usize = 500;
@@ -67,30 +72,23 @@ impl<'s> MigrationSource<'s> for Embedded {
     }
 }
 
-const SQLITE_MIGRATIONS: Embedded = Embedded(&[
-    (
-        1,
-        "registry",
-        include_str!("../../migrations/sqlite/0001_registry.sql"),
-    ),
-    (
-        2,
-        "accounts",
-        include_str!("../../migrations/sqlite/0002_accounts.sql"),
-    ),
-]);
-const POSTGRES_MIGRATIONS: Embedded = Embedded(&[
-    (
-        1,
-        "registry",
-        include_str!("../../migrations/postgres/0001_registry.sql"),
-    ),
-    (
-        2,
-        "accounts",
-        include_str!("../../migrations/postgres/0002_accounts.sql"),
-    ),
-]);
+/// Embeds one backend's migrations: `(version, name)` of `migrations/<backend>/<version>_<name>.sql`.
+macro_rules! embed {
+    ($backend:literal: $($file:literal => ($version:literal, $name:literal)),* $(,)?) => {
+        Embedded(&[$(($version, $name, include_str!(concat!("../../migrations/", $backend, "/", $file)))),*])
+    };
+}
+
+const SQLITE_MIGRATIONS: Embedded = embed!("sqlite":
+    "0001_registry.sql" => (1, "registry"),
+    "0002_accounts.sql" => (2, "accounts"),
+    "0003_review.sql" => (3, "review"),
+);
+const POSTGRES_MIGRATIONS: Embedded = embed!("postgres":
+    "0001_registry.sql" => (1, "registry"),
+    "0002_accounts.sql" => (2, "accounts"),
+    "0003_review.sql" => (3, "review"),
+);
 
 /// A household-year's summary for the audit trail: the figures and class, no names.
 fn survey_json(r: &bamho_domain::HouseholdYear, class: Class) -> String {
@@ -238,6 +236,7 @@ macro_rules! backend {
         registry_impl!($name, $db);
         accounts_impl!($name, $db);
         directory_impl!($name, $db);
+        reviews_impl!($name, $db);
     };
 }
 

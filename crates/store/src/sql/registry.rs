@@ -3,6 +3,42 @@
 macro_rules! registry_impl {
     ($name:ident, $db:ty) => {
         impl $name {
+            /// Records a decision and makes the computed classes of its commune and year official;
+            /// returns the decision's id and the number of households decided.
+            async fn decide_tx(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                d: &Decision,
+                actor: &str,
+                at: &str,
+            ) -> Result<(i64, u64), sqlx::Error> {
+                let year = i64::from(d.year.get());
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO decision (number, decided_on, signer, commune_code, year, kind) \
+                     VALUES ($1, $2, $3, $4, $5, 'periodic') RETURNING id",
+                )
+                .bind(&d.number).bind(d.decided_on.to_string()).bind(&d.signer)
+                .bind(&d.commune_code).bind(year)
+                .fetch_one(&mut **tx)
+                .await?;
+                let decided = sqlx::query(
+                    "UPDATE classification SET decided_class = class, decision_id = $1 \
+                     WHERE year = $2 AND decision_id IS NULL AND household_id IN \
+                     (SELECT household_id FROM survey WHERE year = $2 AND commune_code = $3 AND kind = 'periodic')",
+                )
+                .bind(id).bind(year).bind(&d.commune_code)
+                .execute(&mut **tx)
+                .await?
+                .rows_affected();
+                let key = format!("{}/{}/{}", d.commune_code, d.year, d.number);
+                let after = format!("{{\"households\":{decided}}}");
+                let entry = Entry {
+                    at, actor, action: "decide", entity: "decision",
+                    entity_key: &key, before: None, after: Some(&after),
+                };
+                Self::audit(tx, &entry).await?;
+                Ok((id, decided))
+            }
+
             /// Inserts `(code, extra…)` rows and returns their ids by code.
             async fn insert_villages(
                 tx: &mut sqlx::Transaction<'_, $db>,
@@ -301,31 +337,7 @@ macro_rules! registry_impl {
             async fn decide(&self, d: &Decision, actor: &str, at: &str) -> Result<u64, StoreError> {
                 let mut tx = self.pool.begin().await?;
                 Self::lock_writers(&mut tx).await?;
-                let year = i64::from(d.year.get());
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO decision (number, decided_on, signer, commune_code, year, kind) \
-                     VALUES ($1, $2, $3, $4, $5, 'periodic') RETURNING id",
-                )
-                .bind(&d.number).bind(d.decided_on.to_string()).bind(&d.signer)
-                .bind(&d.commune_code).bind(year)
-                .fetch_one(&mut *tx)
-                .await?;
-                let decided = sqlx::query(
-                    "UPDATE classification SET decided_class = class, decision_id = $1 \
-                     WHERE year = $2 AND decision_id IS NULL AND household_id IN \
-                     (SELECT household_id FROM survey WHERE year = $2 AND commune_code = $3 AND kind = 'periodic')",
-                )
-                .bind(id).bind(year).bind(&d.commune_code)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                let key = format!("{}/{}/{}", d.commune_code, d.year, d.number);
-                let after = format!("{{\"households\":{decided}}}");
-                let entry = Entry {
-                    at, actor, action: "decide", entity: "decision",
-                    entity_key: &key, before: None, after: Some(&after),
-                };
-                Self::audit(&mut tx, &entry).await?;
+                let (_, decided) = Self::decide_tx(&mut tx, d, actor, at).await?;
                 tx.commit().await?;
                 Ok(decided)
             }
