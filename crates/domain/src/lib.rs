@@ -7,6 +7,7 @@ pub mod access;
 pub mod classify;
 pub mod ethnic;
 pub mod registry;
+pub mod review;
 pub mod standard;
 pub mod types;
 pub mod units;

@@ -197,6 +197,28 @@ impl Date {
         Self::new(y, m as u8, d as u8)
     }
 
+    /// Days since 1970-01-01 (the inverse of [`Date::from_unix_days`]).
+    pub fn to_unix_days(self) -> i64 {
+        let (m, d) = (i64::from(self.month), i64::from(self.day));
+        let y = i64::from(self.year) - i64::from(m <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let mp = if m > 2 { m - 3 } else { m + 9 };
+        let doy = (153 * mp + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// The date `days` later (or earlier, when negative).
+    pub fn add_days(self, days: i64) -> Self {
+        Self::from_unix_days(self.to_unix_days() + days).unwrap_or(self)
+    }
+
+    /// The Vietnamese written form, dd/mm/yyyy.
+    pub fn vi(self) -> String {
+        format!("{:02}/{:02}/{:04}", self.day, self.month, self.year)
+    }
+
     /// The day before.
     pub fn pred(self) -> Self {
         if self.day > 1 {
@@ -338,6 +360,20 @@ mod tests {
     }
 
     #[test]
+    fn days_can_be_added_across_months_and_years() {
+        let d = Date::parse("2026-12-20").unwrap();
+        assert_eq!(d.add_days(15).to_string(), "2027-01-04");
+        assert_eq!(
+            Date::parse("2024-02-20").unwrap().add_days(15).to_string(),
+            "2024-03-06"
+        );
+        assert_eq!(d.add_days(-20).to_string(), "2026-11-30");
+        for n in [0, 1, 59, 60, 365, 20_000] {
+            assert_eq!(Date::from_unix_days(n).unwrap().to_unix_days(), n);
+        }
+    }
+
+    #[test]
     fn unix_days_map_to_calendar_dates() {
         assert_eq!(Date::from_unix_days(0).unwrap().to_string(), "1970-01-01");
         assert_eq!(
@@ -353,6 +389,7 @@ mod tests {
     #[test]
     fn dates_read_both_iso_and_vietnamese_order() {
         assert_eq!(Date::parse("01/07/2025").unwrap().to_string(), "2025-07-01");
+        assert_eq!(Date::parse("2025-07-01").unwrap().vi(), "01/07/2025");
         assert_eq!(Date::parse("2024-02-29").unwrap().to_string(), "2024-02-29");
         assert!(Date::parse("2025-02-29").is_err());
     }

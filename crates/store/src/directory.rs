@@ -83,6 +83,7 @@ pub struct YearRow {
     pub decided_class: Option<String>,
     pub decision_number: Option<String>,
     pub decision_date: Option<String>,
+    pub decision_signer: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -122,6 +123,12 @@ pub trait Directory: Send + Sync {
         reach: &Reach,
         query: &HouseholdQuery,
     ) -> Result<HouseholdPage, StoreError>;
+
+    /// A village: (code, name, the commune it lies in today).
+    async fn village(
+        &self,
+        code: &str,
+    ) -> Result<Option<(String, Option<String>, String)>, StoreError>;
 
     /// One household, or `None` when it does not exist **or lies outside the reach**.
     async fn household(

@@ -161,6 +161,50 @@ impl Signed {
         }
     }
 
+    /// Entering surveys and deciding: commune officers and province officers.
+    pub fn require_entry(&self) -> Result<(), WebError> {
+        if matches!(self.role, Role::CommuneOfficer | Role::ProvinceAdmin) {
+            Ok(())
+        } else {
+            Err(WebError::Forbidden {
+                api: self.api,
+                lang: self.lang,
+            })
+        }
+    }
+
+    /// Reading a review and recording its village meetings: also village heads.
+    pub fn require_review(&self) -> Result<(), WebError> {
+        if matches!(
+            self.role,
+            Role::CommuneOfficer | Role::ProvinceAdmin | Role::VillageHead
+        ) {
+            Ok(())
+        } else {
+            Err(WebError::Forbidden {
+                api: self.api,
+                lang: self.lang,
+            })
+        }
+    }
+
+    /// The communes the user reaches, `None` for all of them.
+    pub fn communes(&self) -> Option<Vec<String>> {
+        match &self.reach {
+            Reach::All => None,
+            Reach::Communes(list) => Some(list.clone()),
+            Reach::Village(_) | Reach::Households(_) => Some(Vec::new()),
+        }
+    }
+
+    pub fn bad_request(&self, message: impl Into<String>) -> WebError {
+        WebError::BadRequest {
+            api: self.api,
+            lang: self.lang,
+            message: message.into(),
+        }
+    }
+
     pub fn not_found(&self) -> WebError {
         WebError::NotFound {
             api: self.api,

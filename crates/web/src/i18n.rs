@@ -100,6 +100,8 @@ pub struct Texts {
     pub too_many: &'static str,
     pub too_many_text: &'static str,
     pub aggregates_only: &'static str,
+    pub reviews: &'static str,
+    pub requests: &'static str,
 }
 
 pub static VI: Texts = Texts {
@@ -160,6 +162,8 @@ pub static VI: Texts = Texts {
     too_many: "Quá nhiều lần thử",
     too_many_text: "Đăng nhập sai quá nhiều lần. Vui lòng chờ 15 phút rồi thử lại.",
     aggregates_only: "Vai trò người xem chỉ xem số liệu tổng hợp, không xem danh sách hộ.",
+    reviews: "Rà soát",
+    requests: "Đề nghị của hộ",
 };
 
 pub static EN: Texts = Texts {
@@ -220,4 +224,6 @@ pub static EN: Texts = Texts {
     too_many: "Too many attempts",
     too_many_text: "Too many failed sign-ins. Please wait 15 minutes and try again.",
     aggregates_only: "Viewers see aggregate figures only, not lists of households.",
+    reviews: "Reviews",
+    requests: "Requests",
 };

@@ -64,6 +64,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(views::healthz))
         .route("/assets/app.css", get(views::stylesheet))
+        .route("/assets/print.css", get(views::print_stylesheet))
         .route(
             "/login",
             get(views::login::view_login_get).post(views::login::view_login_post),
@@ -76,6 +77,37 @@ pub fn router(state: AppState) -> Router {
             "/households/{code}",
             get(views::households::view_household_get),
         )
+        .route(
+            "/households/{code}/survey",
+            get(views::survey::view_survey_get).post(views::survey::view_survey_post),
+        )
+        .route(
+            "/households/{code}/certificate/{year}",
+            get(views::print::view_certificate_get),
+        )
+        .route(
+            "/households/{code}/requests",
+            post(views::requests::view_request_post),
+        )
+        .route("/requests", get(views::requests::view_requests_get))
+        .route(
+            "/reviews",
+            get(views::review::view_reviews_get).post(views::review::view_reviews_post),
+        )
+        .route("/reviews/{id}", get(views::review::view_review_get))
+        .route(
+            "/reviews/{id}/meetings",
+            post(views::review::view_meeting_post),
+        )
+        .route(
+            "/reviews/{id}/posted",
+            post(views::review::view_posted_post),
+        )
+        .route(
+            "/reviews/{id}/decision",
+            post(views::review::view_decision_post),
+        )
+        .route("/reviews/{id}/posting", get(views::print::view_posting_get))
         .nest("/api/v1", api::router())
         .fallback(views::not_found)
         .layer(middleware::from_fn(security_headers))

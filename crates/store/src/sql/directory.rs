@@ -108,6 +108,17 @@ macro_rules! directory_impl {
                 Ok(HouseholdPage { items, next, year: year.map(|y| y as u16) })
             }
 
+            async fn village(&self, code: &str) -> Result<Option<(String, Option<String>, String)>, StoreError> {
+                let row = sqlx::query("SELECT code, name, commune_code FROM village WHERE code = $1")
+                    .bind(code)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                match row {
+                    Some(r) => Ok(Some((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))),
+                    None => Ok(None),
+                }
+            }
+
             async fn household(&self, reach: &Reach, code: &str) -> Result<Option<HouseholdDetail>, StoreError> {
                 let mut qb = QueryBuilder::<$db>::new(
                     "SELECT h.id, h.code, v.code, v.name, v.commune_code FROM household h \
@@ -140,7 +151,7 @@ macro_rules! directory_impl {
                 let years = sqlx::query(
                     "SELECT s.year, s.standard, s.province_code, s.commune_code, s.area, s.members, \
                      s.income_per_capita, s.b1_score, s.deprived, COALESCE(c.class, ''), c.decided_class, \
-                     d.number, d.decided_on, s.agricultural \
+                     d.number, d.decided_on, s.agricultural, d.signer \
                      FROM survey s LEFT JOIN classification c ON c.household_id = s.household_id AND c.year = s.year \
                      LEFT JOIN decision d ON d.id = c.decision_id \
                      WHERE s.household_id = $1 AND s.kind = 'periodic' ORDER BY s.year DESC",
@@ -165,6 +176,7 @@ macro_rules! directory_impl {
                         decided_class: r.try_get(10)?,
                         decision_number: r.try_get(11)?,
                         decision_date: r.try_get(12)?,
+                        decision_signer: r.try_get(14)?,
                     })
                 })
                 .collect::<Result<Vec<_>, _>>()?;

@@ -224,6 +224,9 @@ struct HouseholdView {
     years: Vec<YearView>,
     events: Vec<String>,
     history: Vec<String>,
+    may_enter: bool,
+    today: String,
+    certificates: Vec<u16>,
 }
 
 fn relation_word(r: &str, lang: Lang) -> &'static str {
@@ -369,6 +372,14 @@ pub async fn view_household_get(
         years: detail.years.iter().map(|y| year_view(y, lang)).collect(),
         events,
         history,
+        may_enter: s.require_entry().is_ok(),
+        today: today.to_string(),
+        certificates: detail
+            .years
+            .iter()
+            .filter(|y| matches!(y.decided_class.as_deref(), Some("poor" | "near_poor")))
+            .map(|y| y.year)
+            .collect(),
     };
     html(&view)
 }

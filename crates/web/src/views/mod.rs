@@ -3,6 +3,10 @@
 pub mod home;
 pub mod households;
 pub mod login;
+pub mod print;
+pub mod requests;
+pub mod review;
+pub mod survey;
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -14,6 +18,7 @@ use crate::error::WebError;
 use crate::i18n::{Lang, Texts};
 
 const STYLESHEET: &str = include_str!("../../assets/app.css");
+const PRINT_STYLESHEET: &str = include_str!("../../assets/print.css");
 
 /// 200 once the database answers.
 pub async fn healthz(State(state): State<AppState>) -> Response {
@@ -24,11 +29,15 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
 }
 
 pub async fn stylesheet() -> Response {
-    let mut r = (
-        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
-        STYLESHEET,
-    )
-        .into_response();
+    css(STYLESHEET)
+}
+
+pub async fn print_stylesheet() -> Response {
+    css(PRINT_STYLESHEET)
+}
+
+fn css(text: &'static str) -> Response {
+    let mut r = ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], text).into_response();
     r.headers_mut().insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=3600"),
