@@ -1,0 +1,350 @@
+//! The main flow in a real headless Chromium through WebDriver (Debian's `chromium` and
+//! `chromium-driver`): sign in, search, enter a survey, record the village meeting, decide, print the
+//! certificate — at desktop and phone widths. A failing step leaves a screenshot under
+//! `target/browser-artifacts/`. Without Chromium the test says so and skips, unless
+//! `BAMHO_REQUIRE_BROWSER=1` (CI), under which it fails.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stderr,
+    reason = "a test that cannot proceed fails"
+)]
+
+mod common;
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use bamho_web::{AppState, Application};
+use common::{PASSWORD, TestApp};
+use fantoccini::{Client, ClientBuilder, Locator};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const DRIVER: &str = "/usr/bin/chromedriver";
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Starts chromedriver, or says why not (and fails under `BAMHO_REQUIRE_BROWSER=1`).
+async fn start_driver() -> Option<(Driver, u16)> {
+    let missing = [CHROMIUM, DRIVER]
+        .into_iter()
+        .find(|p| !std::path::Path::new(p).exists());
+    if let Some(path) = missing {
+        assert!(
+            std::env::var("BAMHO_REQUIRE_BROWSER").as_deref() != Ok("1"),
+            "BAMHO_REQUIRE_BROWSER=1 but {path} is missing (apt-get install chromium chromium-driver)"
+        );
+        eprintln!("skipping the browser test: {path} is missing");
+        return None;
+    }
+    let port = free_port();
+    let mut child = Command::new(DRIVER)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Some((Driver(child), port));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("chromedriver did not start");
+}
+
+async fn browser(port: u16) -> Client {
+    let mut caps = serde_json::Map::new();
+    let args = [
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1280,900",
+        "--lang=vi",
+    ];
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({ "binary": CHROMIUM, "args": args }),
+    );
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .unwrap()
+}
+
+fn artifacts() -> std::path::PathBuf {
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/browser-artifacts");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+async fn text(c: &Client) -> Result<String, fantoccini::error::CmdError> {
+    c.find(Locator::Css("body")).await?.text().await
+}
+
+/// The whole flow; each step's failure names the step.
+async fn flow(c: &Client, base: &str, household_hint: &str) -> Result<(), String> {
+    let e = |step: &str| {
+        let step = step.to_owned();
+        move |err: fantoccini::error::CmdError| format!("{step}: {err}")
+    };
+    c.goto(&format!("{base}/households"))
+        .await
+        .map_err(e("open"))?;
+    c.find(Locator::Id("username"))
+        .await
+        .map_err(e("login form"))?
+        .send_keys("ngoclinh")
+        .await
+        .map_err(e("username"))?;
+    c.find(Locator::Id("password"))
+        .await
+        .map_err(e("login form"))?
+        .send_keys(PASSWORD)
+        .await
+        .map_err(e("password"))?;
+    c.find(Locator::Css("form button[type=submit]"))
+        .await
+        .map_err(e("sign in"))?
+        .click()
+        .await
+        .map_err(e("sign in"))?;
+    let url = c.current_url().await.map_err(e("after sign in"))?;
+    if !url.path().starts_with("/households") {
+        return Err(format!("after sign in the browser is at {url}"));
+    }
+    let search = c.find(Locator::Id("q")).await.map_err(e("search box"))?;
+    search
+        .send_keys(household_hint)
+        .await
+        .map_err(e("search"))?;
+    c.find(Locator::Css("form.filters button"))
+        .await
+        .map_err(e("search"))?
+        .click()
+        .await
+        .map_err(e("search"))?;
+    let found = text(c).await.map_err(e("results"))?;
+    if !found.contains(household_hint) {
+        return Err(format!("searching {household_hint} found nothing"));
+    }
+    c.screenshot()
+        .await
+        .map(|png| std::fs::write(artifacts().join("households-desktop.png"), png))
+        .map_err(e("screenshot"))?
+        .ok();
+    c.goto(&format!("{base}/reviews"))
+        .await
+        .map_err(e("reviews"))?;
+    c.find(Locator::Css("table a[href^='/reviews/']"))
+        .await
+        .map_err(e("review link"))?
+        .click()
+        .await
+        .map_err(e("open review"))?;
+    c.find(Locator::Css("a[href*='/survey?year=2026']"))
+        .await
+        .map_err(e("survey link"))?
+        .click()
+        .await
+        .map_err(e("survey"))?;
+    c.find(Locator::Id("members"))
+        .await
+        .map_err(e("members"))?
+        .clear()
+        .await
+        .map_err(e("members"))?;
+    c.find(Locator::Id("members"))
+        .await
+        .map_err(e("members"))?
+        .send_keys("5")
+        .await
+        .map_err(e("members"))?;
+    c.find(Locator::Id("income"))
+        .await
+        .map_err(e("income"))?
+        .send_keys("1200000")
+        .await
+        .map_err(e("income"))?;
+    for code in ["d01", "d03", "d07"] {
+        let boxes = c
+            .find(Locator::Css(&format!("input[name={code}]")))
+            .await
+            .map_err(e(code))?;
+        if boxes.prop("checked").await.map_err(e(code))?.as_deref() != Some("true") {
+            boxes.click().await.map_err(e(code))?;
+        }
+    }
+    c.find(Locator::Css("button[value=preview]"))
+        .await
+        .map_err(e("preview"))?
+        .click()
+        .await
+        .map_err(e("preview"))?;
+    let preview = text(c).await.map_err(e("preview"))?;
+    if !preview.contains("Kết quả theo chuẩn: hộ nghèo") {
+        return Err("the preview does not show the class".into());
+    }
+    c.find(Locator::Css("button[value=save]"))
+        .await
+        .map_err(e("save"))?
+        .click()
+        .await
+        .map_err(e("save"))?;
+    let review_url = c.current_url().await.map_err(e("after save"))?;
+    if !review_url.path().starts_with("/reviews/") {
+        return Err(format!("after saving the browser is at {review_url}"));
+    }
+    c.find(Locator::Id("attendees"))
+        .await
+        .map_err(e("meeting"))?
+        .send_keys("40")
+        .await
+        .map_err(e("meeting"))?;
+    c.find(Locator::Id("agreeing"))
+        .await
+        .map_err(e("meeting"))?
+        .send_keys("31")
+        .await
+        .map_err(e("meeting"))?;
+    c.find(Locator::Css("form[action$='/meetings'] button"))
+        .await
+        .map_err(e("meeting"))?
+        .click()
+        .await
+        .map_err(e("meeting"))?;
+    if !text(c)
+        .await
+        .map_err(e("meeting"))?
+        .contains("Đạt (từ 50% đồng ý)")
+    {
+        return Err("the meeting's result does not show".into());
+    }
+    c.find(Locator::Id("number"))
+        .await
+        .map_err(e("decision"))?
+        .send_keys("215/QĐ-UBND")
+        .await
+        .map_err(e("decision"))?;
+    c.find(Locator::Css("form[action$='/decision'] button"))
+        .await
+        .map_err(e("decide"))?
+        .click()
+        .await
+        .map_err(e("decide"))?;
+    if !text(c).await.map_err(e("decided"))?.contains("215/QĐ-UBND") {
+        return Err("the decision does not show".into());
+    }
+    let review_path = review_url.path().to_owned();
+    c.goto(&format!("{base}{review_path}"))
+        .await
+        .map_err(e("review"))?;
+    let first = c
+        .find(Locator::Css("table a[href^='/households/']"))
+        .await
+        .map_err(e("household link"))?;
+    let href = first
+        .attr("href")
+        .await
+        .map_err(e("household link"))?
+        .unwrap_or_default();
+    c.goto(&format!("{base}{href}/certificate/2026"))
+        .await
+        .map_err(e("certificate"))?;
+    let certificate = text(c).await.map_err(e("certificate"))?;
+    if !certificate.contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+        || !certificate.contains("GIẤY CHỨNG NHẬN HỘ NGHÈO")
+    {
+        return Err(format!(
+            "the certificate is not there: {}",
+            &certificate[..certificate.len().min(300)]
+        ));
+    }
+    c.screenshot()
+        .await
+        .map(|png| std::fs::write(artifacts().join("certificate-desktop.png"), png))
+        .map_err(e("screenshot"))?
+        .ok();
+    c.set_window_size(390, 844)
+        .await
+        .map_err(e("phone width"))?;
+    c.goto(&format!("{base}/households?q={household_hint}"))
+        .await
+        .map_err(e("phone"))?;
+    c.screenshot()
+        .await
+        .map(|png| std::fs::write(artifacts().join("households-phone.png"), png))
+        .map_err(e("screenshot"))?
+        .ok();
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_in_search_survey_meeting_decision_certificate_in_a_real_browser() {
+    let Some((_driver, port)) = start_driver().await else {
+        return;
+    };
+    let app = TestApp::spawn().await;
+    let decision = bamho_store::Decision {
+        commune_code: "23365".into(),
+        year: bamho_domain::Year::new(2025).unwrap(),
+        number: "88/QĐ-UBND".into(),
+        decided_on: bamho_domain::Date::parse("2025-12-20").unwrap(),
+        signer: "Chủ tịch UBND xã".into(),
+    };
+    app.store.decide(&decision, "test", "t").await.unwrap();
+    app.store
+        .open_review(
+            "23365",
+            bamho_domain::Year::new(2026).unwrap(),
+            bamho_domain::Date::parse("2026-09-01").unwrap(),
+        )
+        .await
+        .unwrap();
+    let hint = app.household_in("23365").await;
+    let server = Application::build(AppState::new(app.store.clone()), "127.0.0.1:0")
+        .await
+        .unwrap();
+    let base = format!("http://{}", server.local_addr().unwrap());
+    tokio::spawn(server.run());
+    let client = browser(port).await;
+    let result = flow(&client, &base, &hint).await;
+    if let Err(step) = &result {
+        if let Ok(png) = client.screenshot().await {
+            let _ = std::fs::write(artifacts().join("failure.png"), png);
+        }
+        eprintln!(
+            "screenshot of the failure: {}",
+            artifacts().join("failure.png").display()
+        );
+        let _ = client.close().await;
+        panic!("{step}");
+    }
+    client.close().await.unwrap();
+}
