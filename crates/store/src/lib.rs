@@ -7,6 +7,7 @@
 mod accounts;
 mod audit;
 mod directory;
+mod editing;
 mod prepare;
 mod reviews;
 mod seed;
@@ -24,6 +25,7 @@ pub use directory::{
     Directory, EventRow, HistoryRow, HouseholdDetail, HouseholdItem, HouseholdPage, HouseholdQuery,
     MemberRow, Reach, YearRow,
 };
+pub use editing::{Editing, MemberInput};
 pub use reviews::{
     Meeting, NewRequest, RequestRow, ReviewHousehold, ReviewRow, Reviews, SurveyInput,
 };
@@ -108,9 +110,9 @@ pub struct Totals {
 }
 
 /// The storage port: every capability of a database.
-pub trait Store: Registry + Accounts + Directory + Reviews + std::fmt::Debug {}
+pub trait Store: Registry + Accounts + Directory + Reviews + Editing + std::fmt::Debug {}
 
-impl<T: Registry + Accounts + Directory + Reviews + std::fmt::Debug> Store for T {}
+impl<T: Registry + Accounts + Directory + Reviews + Editing + std::fmt::Debug> Store for T {}
 
 /// The registry's capability: imports, decisions, reviews, snapshots and the audit trail.
 #[async_trait]

@@ -517,6 +517,140 @@ async fn a_review_runs_from_list_to_decision(store: Arc<dyn Store>) {
     store.verify_audit().await.unwrap();
 }
 
+async fn households_are_created_edited_split_and_merged_with_their_lineage(store: Arc<dyn Store>) {
+    use bamho_store::{MemberInput, Reach};
+    let batch = district(40);
+    store.import(&batch, &options()).await.unwrap();
+    let village = batch
+        .households
+        .iter()
+        .find(|(_, r)| r.year.get() == 2025)
+        .unwrap()
+        .1
+        .village
+        .as_str()
+        .to_owned();
+    let person = |name: &str, relation: &str| MemberInput {
+        full_name: name.into(),
+        sex: "f".into(),
+        birth_year: 1990,
+        ethnicity: "29".into(),
+        citizen_id: None,
+        relation: relation.into(),
+    };
+    let code = store
+        .create_household(&village, &person("Y Lan", "head"), "officer", "t1")
+        .await
+        .unwrap();
+    let commune = store.village(&village).await.unwrap().unwrap().2;
+    assert!(code.starts_with(&format!("{commune}-")), "{code}");
+    let second = store
+        .create_household(&village, &person("Y Mai", "head"), "officer", "t1")
+        .await
+        .unwrap();
+    assert!(second > code, "codes are never reused");
+    let no = store
+        .save_member(&code, None, &person("A Blong", "spouse"), "officer", "t2")
+        .await
+        .unwrap();
+    assert_eq!(no, 2);
+    store
+        .save_member(
+            &code,
+            Some(2),
+            &MemberInput {
+                birth_year: 1988,
+                ..person("A Blông", "spouse")
+            },
+            "officer",
+            "t3",
+        )
+        .await
+        .unwrap();
+    store
+        .save_member(&code, None, &person("Y Hoa", "child"), "officer", "t4")
+        .await
+        .unwrap();
+    let detail = store.household(&Reach::All, &code).await.unwrap().unwrap();
+    assert_eq!(
+        detail
+            .members
+            .iter()
+            .map(|m| m.full_name.as_str())
+            .collect::<Vec<_>>(),
+        ["Y Lan", "A Blông", "Y Hoa"]
+    );
+    assert!(detail.history.iter().any(
+        |h| h.action == "update" && h.before.as_deref().is_some_and(|b| b.contains("A Blong"))
+    ));
+    let new = store
+        .split_household(&code, &[3], 2026, "officer", "t5")
+        .await
+        .unwrap();
+    let split = store.household(&Reach::All, &new).await.unwrap().unwrap();
+    assert_eq!(split.members.len(), 1);
+    assert_eq!(
+        (
+            split.members[0].person_no,
+            split.members[0].relation.as_str()
+        ),
+        (1, "head")
+    );
+    assert_eq!(split.events[0].kind, "split");
+    assert_eq!(
+        split.events[0].other_household_code.as_deref(),
+        Some(code.as_str())
+    );
+    assert!(
+        matches!(
+            store.split_household(&new, &[1], 2026, "o", "t").await,
+            Err(bamho_store::StoreError::Conflict(_))
+        ),
+        "someone stays"
+    );
+    store
+        .merge_household(&new, &second, 2026, "officer", "t6")
+        .await
+        .unwrap();
+    let merged = store
+        .household(&Reach::All, &second)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        merged
+            .members
+            .iter()
+            .map(|m| (m.person_no, m.relation.as_str()))
+            .collect::<Vec<_>>(),
+        [(1, "head"), (2, "other")]
+    );
+    assert!(
+        store
+            .household(&Reach::All, &new)
+            .await
+            .unwrap()
+            .unwrap()
+            .members
+            .is_empty()
+    );
+    store
+        .remove_member(&code, 2, "officer", "t7")
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .household(&Reach::All, &code)
+            .await
+            .unwrap()
+            .unwrap()
+            .members
+            .len(),
+        1
+    );
+    store.verify_audit().await.unwrap();
+}
+
 macro_rules! contract {
     ($($test:ident),* $(,)?) => {
         mod sqlite {
@@ -552,4 +686,5 @@ contract!(
     accounts_sessions_and_their_expiry,
     the_directory_keeps_to_the_reach,
     a_review_runs_from_list_to_decision,
+    households_are_created_edited_split_and_merged_with_their_lineage,
 );

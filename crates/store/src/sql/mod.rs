@@ -26,6 +26,7 @@ use crate::directory::{
     Directory, EventRow, HistoryRow, HouseholdDetail, HouseholdItem, HouseholdPage, HouseholdQuery,
     MemberRow, Reach, YearRow,
 };
+use crate::editing::{Editing, MemberInput};
 use crate::reviews::{
     Meeting, NewRequest, RequestRow, ReviewHousehold, ReviewRow, Reviews, SurveyInput,
 };
@@ -38,6 +39,8 @@ use crate::{
 mod accounts;
 #[macro_use]
 mod directory;
+#[macro_use]
+mod editing;
 #[macro_use]
 mod registry;
 #[macro_use]
@@ -237,6 +240,7 @@ macro_rules! backend {
         accounts_impl!($name, $db);
         directory_impl!($name, $db);
         reviews_impl!($name, $db);
+        editing_impl!($name, $db);
     };
 }
 
