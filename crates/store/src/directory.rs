@@ -124,6 +124,12 @@ pub trait Directory: Send + Sync {
         query: &HouseholdQuery,
     ) -> Result<HouseholdPage, StoreError>;
 
+    /// The villages within a reach: (code, name, commune today), by code.
+    async fn villages(
+        &self,
+        reach: &Reach,
+    ) -> Result<Vec<(String, Option<String>, String)>, StoreError>;
+
     /// A village: (code, name, the commune it lies in today).
     async fn village(
         &self,

@@ -65,6 +65,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(views::healthz))
         .route("/assets/app.css", get(views::stylesheet))
         .route("/assets/print.css", get(views::print_stylesheet))
+        .route("/assets/htmx.min.js", get(views::htmx))
         .route(
             "/login",
             get(views::login::view_login_get).post(views::login::view_login_post),
@@ -108,6 +109,24 @@ pub fn router(state: AppState) -> Router {
             post(views::review::view_decision_post),
         )
         .route("/reviews/{id}/posting", get(views::print::view_posting_get))
+        .route(
+            "/households/new",
+            get(views::edit::view_new_get).post(views::edit::view_new_post),
+        )
+        .route("/households/{code}/edit", get(views::edit::view_edit_get))
+        .route(
+            "/households/{code}/members/{no}",
+            post(views::edit::view_member_post),
+        )
+        .route("/households/{code}/move", post(views::edit::view_move_post))
+        .route(
+            "/households/{code}/split",
+            post(views::edit::view_split_post),
+        )
+        .route(
+            "/households/{code}/merge",
+            post(views::edit::view_merge_post),
+        )
         .nest("/api/v1", api::router())
         .fallback(views::not_found)
         .layer(middleware::from_fn(security_headers))

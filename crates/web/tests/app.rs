@@ -335,3 +335,139 @@ async fn signing_out_needs_the_form_token_and_ends_the_session() {
         "the old cookie opens nothing"
     );
 }
+
+/// The whole matrix: every page route, every role, a household inside and one outside the scope.
+#[tokio::test]
+async fn the_authorisation_matrix_holds_for_every_route() {
+    let app = TestApp::spawn().await;
+    let inside = {
+        let q = bamho_store::HouseholdQuery {
+            limit: 1,
+            ..Default::default()
+        };
+        let reach = bamho_store::Reach::Village("23362-T01".into());
+        app.store.households(&reach, &q).await.unwrap().items[0]
+            .household_code
+            .clone()
+    };
+    let outside = app.household_in("23341").await;
+    app.store
+        .open_review(
+            "23365",
+            bamho_domain::Year::new(2026).unwrap(),
+            bamho_domain::Date::parse("2026-09-01").unwrap(),
+        )
+        .await
+        .unwrap();
+    let review = app.store.reviews(None).await.unwrap()[0].id;
+    let users = ["tinh", "ngoclinh", "dakpek", "thon", "hotro", "xem"];
+    let matrix: Vec<(String, [u16; 6])> = vec![
+        ("/".into(), [200, 200, 200, 200, 200, 200]),
+        ("/households".into(), [200, 200, 200, 200, 200, 403]),
+        (
+            format!("/households/{inside}"),
+            [200, 200, 404, 200, 404, 403],
+        ),
+        (
+            format!("/households/{outside}"),
+            [200, 404, 200, 404, 404, 403],
+        ),
+        ("/households/new".into(), [200, 200, 200, 403, 403, 403]),
+        (
+            format!("/households/{inside}/edit"),
+            [200, 200, 404, 403, 404, 403],
+        ),
+        (
+            format!("/households/{inside}/survey?year=2026"),
+            [200, 200, 404, 403, 404, 403],
+        ),
+        ("/reviews".into(), [200, 200, 200, 200, 403, 403]),
+        (format!("/reviews/{review}"), [200, 200, 404, 200, 404, 403]),
+        (
+            format!("/reviews/{review}/posting"),
+            [200, 200, 404, 200, 404, 403],
+        ),
+        ("/requests".into(), [200, 200, 200, 403, 403, 403]),
+    ];
+    let api: Vec<(String, [u16; 6])> = vec![
+        ("/api/v1/households".into(), [200, 200, 200, 200, 200, 403]),
+        (
+            format!("/api/v1/households/{inside}"),
+            [200, 200, 404, 200, 404, 403],
+        ),
+        (
+            format!("/api/v1/households/{outside}"),
+            [200, 404, 200, 404, 404, 403],
+        ),
+        (
+            "/api/v1/reports/rates?year=2025&by=commune".into(),
+            [200, 200, 200, 200, 200, 200],
+        ),
+    ];
+    for (i, user) in users.iter().enumerate() {
+        let cookie = app.login(user).await;
+        let token = app.token(user).await;
+        for (path, expected) in &matrix {
+            assert_eq!(
+                app.get(path, Some(&cookie)).await.status.as_u16(),
+                expected[i],
+                "{user} GET {path}"
+            );
+        }
+        for (path, expected) in &api {
+            assert_eq!(
+                app.api(path, &token).await.status.as_u16(),
+                expected[i],
+                "{user} API {path}"
+            );
+        }
+        // A write outside the scope answers 404, inside but not allowed 403 — never a change.
+        let csrf = app
+            .get("/", Some(&cookie))
+            .await
+            .body
+            .split("name=\"csrf_token\" value=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_owned();
+        let member = app
+            .store
+            .household(&bamho_store::Reach::All, &outside)
+            .await
+            .unwrap()
+            .unwrap()
+            .members[0]
+            .person_no;
+        let write = app
+            .post_form(
+                &format!("/households/{outside}/members/{member}"),
+                &cookie,
+                &format!("csrf_token={csrf}&action=remove"),
+            )
+            .await;
+        let expected = [303, 404, 303, 404, 404, 403][i];
+        assert_eq!(
+            write.status.as_u16(),
+            expected,
+            "{user} removes a member of {outside}"
+        );
+        if expected == 303 {
+            // put the member back for the next user
+            let m = bamho_store::MemberInput {
+                full_name: "A Test".into(),
+                sex: "m".into(),
+                birth_year: 1980,
+                ethnicity: "29".into(),
+                citizen_id: None,
+                relation: "head".into(),
+            };
+            app.store
+                .save_member(&outside, None, &m, "test", "t")
+                .await
+                .unwrap();
+        }
+    }
+}

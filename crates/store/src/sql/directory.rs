@@ -108,6 +108,20 @@ macro_rules! directory_impl {
                 Ok(HouseholdPage { items, next, year: year.map(|y| y as u16) })
             }
 
+            async fn villages(&self, reach: &Reach) -> Result<Vec<(String, Option<String>, String)>, StoreError> {
+                let mut qb = QueryBuilder::<$db>::new("SELECT v.code, v.name, v.commune_code FROM village v WHERE 1 = 1");
+                match reach {
+                    Reach::Households(_) => return Ok(Vec::new()),
+                    other => Self::push_reach(&mut qb, other),
+                }
+                qb.push(" ORDER BY v.code");
+                let rows = qb.build().fetch_all(&self.pool).await?;
+                rows.iter()
+                    .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+                    .collect::<Result<Vec<_>, sqlx::Error>>()
+                    .map_err(Into::into)
+            }
+
             async fn village(&self, code: &str) -> Result<Option<(String, Option<String>, String)>, StoreError> {
                 let row = sqlx::query("SELECT code, name, commune_code FROM village WHERE code = $1")
                     .bind(code)

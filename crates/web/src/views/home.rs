@@ -29,6 +29,8 @@ struct HomeView {
     near_poor_rate: String,
     near_poor_change: String,
     reviews: Vec<String>,
+    requests: usize,
+    overdue: usize,
 }
 
 /// The name of a user's scope, for the page title.
@@ -130,6 +132,13 @@ pub async fn view_home_get(
             format!("{name} — {year} ({opened})")
         })
         .collect();
+    let requests = if s.require_entry().is_ok() {
+        state.store.open_requests(communes.as_deref()).await?
+    } else {
+        Vec::new()
+    };
+    let today_text = today.to_string();
+    let overdue = requests.iter().filter(|r| r.due_on < today_text).count();
     let n = |v: u64| bamho_domain::classify::dot_thousands(v);
     let pct = |v: f64| {
         if s.lang == Lang::Vi {
@@ -161,6 +170,8 @@ pub async fn view_home_get(
             )
         }),
         reviews,
+        requests: requests.len(),
+        overdue,
     };
     html(&view)
 }

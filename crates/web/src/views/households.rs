@@ -115,6 +115,7 @@ struct HouseholdsView {
     classes: Vec<(&'static str, String, bool)>,
     rows: Vec<ListRow>,
     next: Option<String>,
+    may_enter: bool,
 }
 
 pub async fn view_households_get(
@@ -188,6 +189,7 @@ pub async fn view_households_get(
         classes,
         rows,
         next,
+        may_enter: s.require_entry().is_ok(),
     };
     html(&view)
 }
@@ -229,7 +231,7 @@ struct HouseholdView {
     certificates: Vec<u16>,
 }
 
-fn relation_word(r: &str, lang: Lang) -> &'static str {
+pub fn relation_word(r: &str, lang: Lang) -> &'static str {
     match (r, lang) {
         ("head", Lang::Vi) => "Chủ hộ",
         ("spouse", Lang::Vi) => "Vợ/chồng",

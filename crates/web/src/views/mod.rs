@@ -1,5 +1,6 @@
 //! HTML views: each handler gathers what its page shows and renders a typed template.
 
+pub mod edit;
 pub mod home;
 pub mod households;
 pub mod login;
@@ -19,6 +20,7 @@ use crate::i18n::{Lang, Texts};
 
 const STYLESHEET: &str = include_str!("../../assets/app.css");
 const PRINT_STYLESHEET: &str = include_str!("../../assets/print.css");
+const HTMX: &str = include_str!("../../assets/vendor/htmx-2.0.11.min.js");
 
 /// 200 once the database answers.
 pub async fn healthz(State(state): State<AppState>) -> Response {
@@ -34,6 +36,19 @@ pub async fn stylesheet() -> Response {
 
 pub async fn print_stylesheet() -> Response {
     css(PRINT_STYLESHEET)
+}
+
+pub async fn htmx() -> Response {
+    let mut r = (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        HTMX,
+    )
+        .into_response();
+    r.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=86400"),
+    );
+    r
 }
 
 fn css(text: &'static str) -> Response {

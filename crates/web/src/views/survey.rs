@@ -28,6 +28,14 @@ struct IndicatorField {
     checked: bool,
 }
 
+/// The live preview alone, for htmx.
+#[derive(Template)]
+#[template(path = "survey_preview.html")]
+struct PreviewFragment {
+    frame: Frame,
+    preview: Option<(String, String)>,
+}
+
 #[derive(Template)]
 #[template(path = "survey.html")]
 struct SurveyView {
@@ -163,6 +171,7 @@ pub async fn view_survey_post(
     PageUser(s): PageUser,
     State(state): State<AppState>,
     Path(code): Path<String>,
+    headers: axum::http::HeaderMap,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
     let get = |k: &str| form.get(k).map(|v| v.trim().to_owned()).unwrap_or_default();
@@ -294,6 +303,18 @@ pub async fn view_survey_post(
             })),
             Err(e) => Err(e.into()),
         };
+    }
+    let preview = result.map(|c| {
+        (
+            class_label(c.class.as_str(), s.lang),
+            c.explain(s.lang.domain()),
+        )
+    });
+    if headers.contains_key("hx-request") {
+        return html(&PreviewFragment {
+            frame: Frame::new(&s, &format!("/households/{code}/survey")),
+            preview,
+        });
     }
     let view = SurveyView {
         frame: Frame::new(&s, &format!("/households/{code}/survey")),
