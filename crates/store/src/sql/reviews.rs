@@ -151,6 +151,11 @@ macro_rules! reviews_impl {
                     "deprived": s.deprived,
                 })
                 .to_string();
+                // Entering the survey answers the household's open requests of that year.
+                sqlx::query("UPDATE review_request SET resolved_on = $1 WHERE household_id = $2 AND year = $3 AND resolved_on IS NULL")
+                    .bind(at.get(..10).unwrap_or(at)).bind(hid).bind(year)
+                    .execute(&mut *tx)
+                    .await?;
                 let key = format!("{}/{}", s.household_code, s.year);
                 let entry = Entry {
                     at, actor, action: if before.is_some() { "survey-change" } else { "survey" },
