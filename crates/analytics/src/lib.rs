@@ -2,6 +2,7 @@
 //! as passes over them. Knows the domain, never storage or HTTP.
 
 pub mod af;
+pub mod fastcsv;
 pub mod rates;
 pub mod snapshot;
 

@@ -44,6 +44,16 @@ impl Snapshot {
         self.class.is_empty()
     }
 
+    /// Room for `rows` more households.
+    pub fn reserve(&mut self, rows: usize) {
+        self.commune.reserve(rows);
+        self.village.reserve(rows);
+        self.ethnicity.reserve(rows);
+        self.area.reserve(rows);
+        self.class.reserve(rows);
+        self.deprived.reserve(rows);
+    }
+
     /// The index of a village, added on first sight.
     pub fn village_id(&mut self, code: &str, commune_today: Option<UnitId>) -> u32 {
         if let Some(&i) = self.village_index.get(code) {

@@ -108,6 +108,22 @@ async fn text(c: &Client) -> Result<String, fantoccini::error::CmdError> {
     c.find(Locator::Css("body")).await?.text().await
 }
 
+/// The page's text once it shows `needle` (pages load after a click; an element may go stale
+/// while the next page arrives), or the last text seen after five seconds.
+async fn text_with(c: &Client, needle: &str) -> String {
+    let mut last = String::new();
+    for _ in 0..50 {
+        if let Ok(t) = text(c).await {
+            if t.contains(needle) {
+                return t;
+            }
+            last = t;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    last
+}
+
 /// The whole flow; each step's failure names the step.
 async fn flow(c: &Client, base: &str, household_hint: &str) -> Result<(), String> {
     let e = |step: &str| {
@@ -150,7 +166,7 @@ async fn flow(c: &Client, base: &str, household_hint: &str) -> Result<(), String
         .click()
         .await
         .map_err(e("search"))?;
-    let found = text(c).await.map_err(e("results"))?;
+    let found = text_with(c, household_hint).await;
     if !found.contains(household_hint) {
         return Err(format!("searching {household_hint} found nothing"));
     }
@@ -207,7 +223,7 @@ async fn flow(c: &Client, base: &str, household_hint: &str) -> Result<(), String
         .click()
         .await
         .map_err(e("preview"))?;
-    let preview = text(c).await.map_err(e("preview"))?;
+    let preview = text_with(c, "Lưu phiếu").await;
     if !preview.contains("Kết quả theo chuẩn: hộ nghèo") {
         return Err("the preview does not show the class".into());
     }
@@ -239,9 +255,8 @@ async fn flow(c: &Client, base: &str, household_hint: &str) -> Result<(), String
         .click()
         .await
         .map_err(e("meeting"))?;
-    if !text(c)
+    if !text_with(c, "Đạt (từ 50% đồng ý)")
         .await
-        .map_err(e("meeting"))?
         .contains("Đạt (từ 50% đồng ý)")
     {
         return Err("the meeting's result does not show".into());
@@ -258,7 +273,7 @@ async fn flow(c: &Client, base: &str, household_hint: &str) -> Result<(), String
         .click()
         .await
         .map_err(e("decide"))?;
-    if !text(c).await.map_err(e("decided"))?.contains("215/QĐ-UBND") {
+    if !text_with(c, "215/QĐ-UBND").await.contains("215/QĐ-UBND") {
         return Err("the decision does not show".into());
     }
     let review_path = review_url.path().to_owned();
@@ -277,7 +292,7 @@ async fn flow(c: &Client, base: &str, household_hint: &str) -> Result<(), String
     c.goto(&format!("{base}{href}/certificate/2026"))
         .await
         .map_err(e("certificate"))?;
-    let certificate = text(c).await.map_err(e("certificate"))?;
+    let certificate = text_with(c, "GIẤY CHỨNG NHẬN").await;
     if !certificate.contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
         || !certificate.contains("GIẤY CHỨNG NHẬN HỘ NGHÈO")
     {

@@ -70,6 +70,11 @@ fn from_file(input: &Path, year: Year) -> anyhow::Result<Option<Snapshot>> {
         .for_year(year)
         .with_context(|| format!("no poverty standard governs {year}"))?;
     let bytes = std::fs::read(input).with_context(|| format!("cannot read {}", input.display()))?;
+    // The parallel column reader takes the common case; anything it cannot vouch for goes to the
+    // validating reader, which reports the file, row, column and value.
+    if let Ok(snapshot) = bamho_analytics::fastcsv::read_year(&bytes, year, standard) {
+        return Ok(Some(snapshot));
+    }
     let parsed = Table::read(&input.display().to_string(), &bytes)
         .and_then(|t| households::parse(&t, Some(year)));
     match parsed {

@@ -1,0 +1,103 @@
+use bamho_domain::{Date, Standards};
+use bamho_io::{Table, households};
+use bamho_synth::{AreaKind, Config, Sinks, generate};
+
+use super::*;
+use crate::rates::{Boundaries, Key, rates};
+use crate::snapshot_from_records;
+
+fn generated(n: u64, years: std::ops::RangeInclusive<u16>) -> Vec<u8> {
+    let mut sinks = Sinks {
+        households: Vec::new(),
+        members: Vec::new(),
+        events: Vec::new(),
+    };
+    let config = Config {
+        households: n,
+        seed: 3,
+        years,
+        area: AreaKind::DakGlei,
+    };
+    generate(&config, &mut sinks, &mut |_| {}).unwrap();
+    sinks.households
+}
+
+fn slow(bytes: &[u8], year: Year) -> Snapshot {
+    let standard = Standards::embedded().for_year(year).unwrap();
+    let table = Table::read("h.csv", bytes).unwrap();
+    let records = households::parse(&table, Some(year)).unwrap();
+    snapshot_from_records(year, standard, records.iter().map(|(_, r)| r)).unwrap()
+}
+
+fn fast(bytes: &[u8], year: Year) -> Result<Snapshot, Unsupported> {
+    read_year(bytes, year, Standards::embedded().for_year(year).unwrap())
+}
+
+#[test]
+fn the_fast_reader_gives_the_validating_reader_s_answer() {
+    let bytes = generated(3_000, 2022..=2025);
+    let today = Date::parse("2026-01-01").unwrap();
+    for y in [2022, 2024, 2025] {
+        let year = Year::new(y).unwrap();
+        let (a, b) = (fast(&bytes, year).unwrap(), slow(&bytes, year));
+        assert_eq!(a.len(), b.len());
+        for keys in [
+            &[Key::Commune, Key::Ethnicity][..],
+            &[Key::Village, Key::Area],
+            &[Key::District, Key::Minority],
+        ] {
+            for boundaries in [Boundaries::Recorded, Boundaries::Current] {
+                assert_eq!(
+                    rates(&a, keys, boundaries, today, "f"),
+                    rates(&b, keys, boundaries, today, "f"),
+                    "{y} {keys:?}"
+                );
+            }
+        }
+        assert_eq!(a.deprived, b.deprived);
+    }
+}
+
+#[test]
+fn anything_doubtful_goes_to_the_validating_reader() {
+    let good = String::from_utf8(generated(50, 2025..=2025)).unwrap();
+    let year = Year::new(2025).unwrap();
+    assert!(fast(good.as_bytes(), year).is_ok());
+    let first_row = good.lines().nth(1).unwrap().to_owned();
+    let fields: Vec<&str> = first_row.split(',').collect();
+    let with = |i: usize, v: &str| {
+        let mut f = fields.clone();
+        f[i] = v;
+        good.replacen(&first_row, &f.join(","), 1)
+    };
+    for (i, bad) in [
+        (0, "20x5"),
+        (3, "23362"),
+        (3, "99999"),
+        (2, "62"),
+        (5, "urban"),
+        (6, "2"),
+        (7, "55"),
+        (8, "0"),
+        (9, "1,5"),
+        (11, "x"),
+        (1, "a b"),
+    ] {
+        assert!(
+            fast(with(i, bad).as_bytes(), year).is_err(),
+            "column {i} = {bad:?}"
+        );
+    }
+    let quoted = with(1, "\"H-1\"");
+    assert!(fast(quoted.as_bytes(), year).is_err());
+    let repeated = format!("{good}{first_row}\n");
+    assert!(
+        fast(repeated.as_bytes(), year).is_err(),
+        "a repeated household"
+    );
+    let other_year = with(0, "2024");
+    assert!(
+        fast(other_year.as_bytes(), year).is_ok(),
+        "rows of other years are skipped"
+    );
+}
