@@ -6,13 +6,12 @@
 //! it give up ([`Unsupported`]), and the caller runs the validating reader, which names the file,
 //! row, column, value and reason. Fast for the common case, never a second opinion on bad input.
 
-use std::collections::HashMap;
-
 use bamho_domain::classify::{Assessment, Deprivations, classify};
 use bamho_domain::ethnic::EthnicGroups;
 use bamho_domain::units::{Level, UnitId, Units, review_day};
 use bamho_domain::{Area, Class, Standard, Vnd, Year};
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use crate::snapshot::Snapshot;
 
@@ -169,26 +168,40 @@ struct Context<'c> {
 
 fn parse_part<'a>(text: &'a [u8], cx: &Context<'_>) -> Result<Part<'a>, Unsupported> {
     let mut part = Part::default();
-    let mut village_ids: HashMap<&'a [u8], u32> = HashMap::new();
+    let mut village_ids: FxHashMap<&'a [u8], u32> = FxHashMap::default();
     let mut fields: Vec<&'a [u8]> = Vec::with_capacity(cx.columns.count);
     let groups = EthnicGroups::national().all().len() as u64;
-    for line in text.split(|b| *b == b'\n') {
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
+    let c = cx.columns;
+    let mut start = 0;
+    while start < text.len() {
+        let end = memchr::memchr(b'\n', &text[start..]).map_or(text.len(), |i| start + i);
+        let raw = &text[start..end];
+        start = end + 1;
+        let line = raw.strip_suffix(b"\r").unwrap_or(raw);
         if line.is_empty() {
             continue;
         }
-        if line.contains(&b'"') {
+        if c.year == 0 && !line.starts_with(cx.year) {
+            // Another year: skipped, as the validating reader skips it — once its year reads.
+            let first = memchr::memchr(b',', line).map_or(line, |i| &line[..i]);
+            number(first)?;
+            continue;
+        }
+        if memchr::memchr(b'"', line).is_some() {
             return Err(Unsupported);
         }
         fields.clear();
-        fields.extend(line.split(|b| *b == b','));
-        let c = cx.columns;
+        let mut from = 0;
+        for comma in memchr::memchr_iter(b',', line) {
+            fields.push(&line[from..comma]);
+            from = comma + 1;
+        }
+        fields.push(&line[from..]);
         if fields.len() != c.count {
             return Err(Unsupported);
         }
         let year = fields[c.year];
         if year != cx.year {
-            // Another year: skipped, as the validating reader skips it — once its year reads.
             number(year)?;
             continue;
         }

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use bamho_domain::units::{Level, UnitId, Units};
 use bamho_domain::{Class, Date};
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
@@ -185,7 +186,7 @@ pub fn rates(
     };
     // Group ids: each household's key is resolved to a small integer per distinct combination of
     // (commune, village, ethnicity, area), so the per-household pass only adds counts.
-    let mut combos: HashMap<(UnitId, u32, u8, bamho_domain::Area), u32> = HashMap::new();
+    let mut combos: FxHashMap<(UnitId, u32, u8, bamho_domain::Area), u32> = FxHashMap::default();
     let mut combo_of = Vec::with_capacity(snapshot.len());
     let mut combo_keys: Vec<(UnitId, u32, u8, bamho_domain::Area)> = Vec::new();
     for i in 0..snapshot.len() {
