@@ -12,6 +12,18 @@ pub(super) fn like_escape(text: &str) -> String {
     out
 }
 
+/// The smallest string after every string that starts with `prefix` (its last character bumped).
+pub(super) fn prefix_end(prefix: &str) -> String {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    while let Some(last) = chars.pop() {
+        if let Some(next) = char::from_u32(last as u32 + 1) {
+            chars.push(next);
+            return chars.into_iter().collect();
+        }
+    }
+    "\u{10FFFF}".to_owned()
+}
+
 macro_rules! directory_impl {
     ($name:ident, $db:ty) => {
         impl $name {
@@ -73,15 +85,24 @@ macro_rules! directory_impl {
                     qb.push(" AND s.head_ethnicity = ").push_bind(ethnicity.clone());
                 }
                 if let Some(text) = q.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-                    let code = format!("{}%", directory::like_escape(&text.to_lowercase()));
-                    let name = format!("%{}%", directory::like_escape(&bamho_text::fold(text)));
-                    qb.push(" AND (LOWER(h.code) LIKE ").push_bind(code).push(" ESCAPE '\\'");
-                    qb.push(" OR EXISTS (SELECT 1 FROM person p WHERE p.household_id = h.id AND (p.name_folded LIKE ");
-                    qb.push_bind(name).push(" ESCAPE '\\'");
-                    if text.bytes().all(|b| b.is_ascii_digit()) {
-                        qb.push(" OR p.citizen_id = ").push_bind(text.to_owned());
+                    // A code prefix as an index range; a number is also a citizen ID; text without
+                    // digits also matches folded names (names hold no digits, so codes never scan them).
+                    let upper = text.to_uppercase();
+                    qb.push(" AND ((h.code >= ").push_bind(upper.clone());
+                    qb.push(" AND h.code < ").push_bind(directory::prefix_end(&upper)).push(")");
+                    if upper != text {
+                        qb.push(" OR (h.code >= ").push_bind(text.to_owned());
+                        qb.push(" AND h.code < ").push_bind(directory::prefix_end(text)).push(")");
                     }
-                    qb.push(")))");
+                    if text.bytes().all(|b| b.is_ascii_digit()) {
+                        qb.push(" OR h.id IN (SELECT household_id FROM person WHERE citizen_id = ");
+                        qb.push_bind(text.to_owned()).push(")");
+                    } else if !text.bytes().any(|b| b.is_ascii_digit()) {
+                        let name = format!("%{}%", directory::like_escape(&bamho_text::fold(text)));
+                        qb.push(" OR h.id IN (SELECT household_id FROM person WHERE name_folded LIKE ");
+                        qb.push_bind(name).push(" ESCAPE '\\')");
+                    }
+                    qb.push(")");
                 }
                 let limit = q.limit.clamp(1, 500);
                 qb.push(" ORDER BY h.code LIMIT ").push_bind(i64::from(limit) + 1);
