@@ -52,6 +52,15 @@ fn district(households: u64) -> Batch {
     batch
 }
 
+/// Opens the periodic review of 2026 for a commune, on 1 September.
+async fn open_2026_review(store: &dyn Store, commune: &str) {
+    let year = Year::new(2026).unwrap();
+    store
+        .open_review(commune, year, Date::parse("2026-09-01").unwrap())
+        .await
+        .unwrap();
+}
+
 fn rows_error(result: Result<bamho_store::ImportSummary, ImportError>) -> String {
     match result {
         Err(ImportError::Rows(e)) => e.to_string(),
@@ -183,22 +192,8 @@ async fn a_decision_makes_the_classes_of_its_commune_official(store: Arc<dyn Sto
         totals.years.iter().find(|y| y.0 == 2024).unwrap().2,
         decided
     );
-    store
-        .open_review(
-            "23365",
-            Year::new(2026).unwrap(),
-            Date::parse("2026-09-01").unwrap(),
-        )
-        .await
-        .unwrap();
-    store
-        .open_review(
-            "23365",
-            Year::new(2026).unwrap(),
-            Date::parse("2026-09-01").unwrap(),
-        )
-        .await
-        .unwrap();
+    open_2026_review(store.as_ref(), "23365").await;
+    open_2026_review(store.as_ref(), "23365").await;
     assert_eq!(store.totals().await.unwrap().open_reviews, 1);
 }
 
@@ -364,14 +359,7 @@ async fn a_review_runs_from_list_to_decision(store: Arc<dyn Store>) {
         .decide(&decide("23365", 2025, "1/QĐ-UBND"), "test", "t")
         .await
         .unwrap();
-    store
-        .open_review(
-            "23365",
-            Year::new(2026).unwrap(),
-            Date::parse("2026-09-01").unwrap(),
-        )
-        .await
-        .unwrap();
+    open_2026_review(store.as_ref(), "23365").await;
     let review = store
         .reviews(Some(&["23365".to_owned()]))
         .await

@@ -108,6 +108,36 @@ async fn text(c: &Client) -> Result<String, fantoccini::error::CmdError> {
     c.find(Locator::Css("body")).await?.text().await
 }
 
+/// The browser's address once `arrived` holds for it (a click's navigation may still be under
+/// way when the click returns), or the last address after five seconds.
+async fn wait_url(
+    c: &Client,
+    arrived: impl Fn(&url::Url) -> bool,
+) -> Result<url::Url, fantoccini::error::CmdError> {
+    let mut url = c.current_url().await?;
+    for _ in 0..50 {
+        if arrived(&url) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        url = c.current_url().await?;
+    }
+    ready(c).await;
+    Ok(url)
+}
+
+/// Waits for the page in the browser to finish loading.
+async fn ready(c: &Client) {
+    for _ in 0..50 {
+        if let Ok(state) = c.execute("return document.readyState", vec![]).await
+            && state == "complete"
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 /// The page's text once it shows `needle` (pages load after a click; an element may go stale
 /// while the next page arrives), or the last text seen after five seconds.
 async fn text_with(c: &Client, needle: &str) -> String {
@@ -151,10 +181,13 @@ async fn flow(c: &Client, base: &str, household_hint: &str) -> Result<(), String
         .click()
         .await
         .map_err(e("sign in"))?;
-    let url = c.current_url().await.map_err(e("after sign in"))?;
+    let url = wait_url(c, |u| u.path() != "/login")
+        .await
+        .map_err(e("after sign in"))?;
     if !url.path().starts_with("/households") {
         return Err(format!("after sign in the browser is at {url}"));
     }
+    ready(c).await;
     let search = c.find(Locator::Id("q")).await.map_err(e("search box"))?;
     search
         .send_keys(household_hint)
@@ -166,6 +199,14 @@ async fn flow(c: &Client, base: &str, household_hint: &str) -> Result<(), String
         .click()
         .await
         .map_err(e("search"))?;
+    let searched = wait_url(c, |u| u.query().unwrap_or_default().contains("q="))
+        .await
+        .map_err(e("after search"))?;
+    if !searched.query().unwrap_or_default().contains("q=") {
+        return Err(format!(
+            "the search did not run: the browser is at {searched}"
+        ));
+    }
     let found = text_with(c, household_hint).await;
     if !found.contains(household_hint) {
         return Err(format!("searching {household_hint} found nothing"));
@@ -233,7 +274,9 @@ async fn flow(c: &Client, base: &str, household_hint: &str) -> Result<(), String
         .click()
         .await
         .map_err(e("save"))?;
-    let review_url = c.current_url().await.map_err(e("after save"))?;
+    let review_url = wait_url(c, |u| u.path().starts_with("/reviews/"))
+        .await
+        .map_err(e("after save"))?;
     if !review_url.path().starts_with("/reviews/") {
         return Err(format!("after saving the browser is at {review_url}"));
     }

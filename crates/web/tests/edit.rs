@@ -10,17 +10,7 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use common::TestApp;
-
-fn csrf(body: &str) -> String {
-    body.split("name=\"csrf_token\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_owned()
-}
+use common::{TestApp, csrf};
 
 fn head(extra: &str) -> String {
     format!(

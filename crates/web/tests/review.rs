@@ -10,17 +10,7 @@
 mod common;
 
 use axum::http::{StatusCode, header};
-use common::TestApp;
-
-fn csrf(body: &str) -> String {
-    body.split("name=\"csrf_token\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_owned()
-}
+use common::{TestApp, csrf};
 
 #[tokio::test]
 async fn a_commune_officer_carries_a_review_from_survey_to_certificate() {

@@ -35,16 +35,7 @@ macro_rules! directory_impl {
                     Reach::Village(code) => ("v.code", std::slice::from_ref(code)),
                     Reach::Households(list) => ("h.code", list),
                 };
-                if list.is_empty() {
-                    qb.push(" AND 1 = 0");
-                    return;
-                }
-                qb.push(format!(" AND {column} IN ("));
-                let mut items = qb.separated(", ");
-                for item in list {
-                    items.push_bind(item.clone());
-                }
-                qb.push(")");
+                Self::push_in(qb, column, list);
             }
         }
 

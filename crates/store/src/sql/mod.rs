@@ -214,6 +214,20 @@ macro_rules! backend {
                 Ok(())
             }
 
+            /// Appends `AND column IN (…)` with the values bound (`AND 1 = 0` for none).
+            fn push_in(qb: &mut QueryBuilder<'_, $db>, column: &str, list: &[String]) {
+                if list.is_empty() {
+                    qb.push(" AND 1 = 0");
+                    return;
+                }
+                qb.push(format!(" AND {column} IN ("));
+                let mut items = qb.separated(", ");
+                for item in list {
+                    items.push_bind(item.clone());
+                }
+                qb.push(")");
+            }
+
             /// Ids of the rows of `table` whose `code` is among `codes`.
             async fn ids_by_code(
                 tx: &mut sqlx::Transaction<'_, $db>,

@@ -384,12 +384,7 @@ macro_rules! registry_impl {
                     if list.is_empty() {
                         return Ok(Snapshot::new(year, &standard.id));
                     }
-                    qb.push(" AND hv.commune_code IN (");
-                    let mut items = qb.separated(", ");
-                    for c in list {
-                        items.push_bind(c.clone());
-                    }
-                    qb.push(")");
+                    Self::push_in(&mut qb, "hv.commune_code", list);
                 }
                 qb.push(" ORDER BY s.household_id");
                 let rows = qb.build().fetch_all(&self.pool).await?;
@@ -455,12 +450,7 @@ macro_rules! registry_impl {
                     if list.is_empty() {
                         return Ok(Vec::new());
                     }
-                    qb.push(" AND commune_code IN (");
-                    let mut items = qb.separated(", ");
-                    for c in list {
-                        items.push_bind(c.clone());
-                    }
-                    qb.push(")");
+                    Self::push_in(&mut qb, "commune_code", list);
                 }
                 qb.push(" ORDER BY year DESC, commune_code");
                 let rows = qb.build().fetch_all(&self.pool).await?;

@@ -20,15 +20,6 @@ macro_rules! reviews_impl {
                     decision_signer: r.try_get(9)?,
                 })
             }
-
-            fn push_in(qb: &mut QueryBuilder<'_, $db>, column: &str, list: &[String]) {
-                qb.push(format!(" AND {column} IN ("));
-                let mut items = qb.separated(", ");
-                for item in list {
-                    items.push_bind(item.clone());
-                }
-                qb.push(")");
-            }
         }
 
         #[async_trait]

@@ -17,6 +17,17 @@ use http_body_util::BodyExt;
 use serde_json::Value;
 use tower::ServiceExt;
 
+/// The CSRF token of the first form on a page.
+pub fn csrf(body: &str) -> String {
+    body.split("name=\"csrf_token\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
 pub struct TestApp {
     pub app: Router,
     pub store: Arc<dyn Store>,
