@@ -8,6 +8,7 @@ mod accounts;
 mod audit;
 mod directory;
 mod editing;
+mod followup;
 mod prepare;
 mod reviews;
 mod seed;
@@ -26,6 +27,9 @@ pub use directory::{
     MemberRow, Reach, YearRow,
 };
 pub use editing::{Editing, MemberInput};
+pub use followup::{
+    AssignmentRow, CaseRow, FollowUp, NewSupporter, NewVisit, ORGANISATIONS, SupporterRow, VisitRow,
+};
 pub use reviews::{
     Meeting, NewRequest, RequestRow, ReviewHousehold, ReviewRow, Reviews, SurveyInput,
 };
@@ -110,9 +114,15 @@ pub struct Totals {
 }
 
 /// The storage port: every capability of a database.
-pub trait Store: Registry + Accounts + Directory + Reviews + Editing + std::fmt::Debug {}
+pub trait Store:
+    Registry + Accounts + Directory + Reviews + Editing + FollowUp + std::fmt::Debug
+{
+}
 
-impl<T: Registry + Accounts + Directory + Reviews + Editing + std::fmt::Debug> Store for T {}
+impl<T: Registry + Accounts + Directory + Reviews + Editing + FollowUp + std::fmt::Debug> Store
+    for T
+{
+}
 
 /// The registry's capability: imports, decisions, reviews, snapshots and the audit trail.
 #[async_trait]

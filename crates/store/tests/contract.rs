@@ -639,6 +639,110 @@ async fn households_are_created_edited_split_and_merged_with_their_lineage(store
     store.verify_audit().await.unwrap();
 }
 
+async fn supporters_follow_households_and_visits_are_kept(store: Arc<dyn Store>) {
+    use bamho_store::{NewSupporter, NewVisit};
+    let batch = district(120);
+    store.import(&batch, &options()).await.unwrap();
+    let decision = Decision {
+        commune_code: "23365".into(),
+        year: Year::new(2025).unwrap(),
+        number: "9/QĐ-UBND".into(),
+        decided_on: Date::parse("2025-12-20").unwrap(),
+        signer: "Chủ tịch".into(),
+    };
+    store.decide(&decision, "t", "t").await.unwrap();
+    let gap = store.unassigned(Some(&["23365".to_owned()])).await.unwrap();
+    assert!(!gap.is_empty());
+    assert!(
+        gap.iter()
+            .all(|c| matches!(c.class.as_deref(), Some("poor" | "near_poor")))
+    );
+    let user = bamho_store::NewUser {
+        username: "hotro".into(),
+        password_hash: "x".into(),
+        role: "supporter".into(),
+        scope_code: None,
+        created_at: "t".into(),
+    };
+    let user_id = store.add_user(&user).await.unwrap();
+    let supporter = NewSupporter {
+        full_name: "Y Hoa".into(),
+        organisation: "womens_union".into(),
+        commune_code: "23365".into(),
+        phone: None,
+        username: Some("hotro".into()),
+    };
+    let sid = store
+        .add_supporter(&supporter, "officer", "t")
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.add_supporter(&supporter, "officer", "t").await,
+        Err(bamho_store::StoreError::Conflict(_))
+    ));
+    assert_eq!(store.supporter_of_user(user_id).await.unwrap(), Some(sid));
+    let code = gap[0].household_code.clone();
+    let assignment = store
+        .assign(sid, &code, "2026-01-05", "poor household", "officer", "t")
+        .await
+        .unwrap();
+    assert!(
+        store
+            .assign(sid, &code, "2026-01-06", "again", "officer", "t")
+            .await
+            .is_err()
+    );
+    assert_eq!(
+        store.supporters(Some(&["23365".to_owned()])).await.unwrap()[0].caseload,
+        1
+    );
+    assert!(
+        store
+            .unassigned(Some(&["23365".to_owned()]))
+            .await
+            .unwrap()
+            .iter()
+            .all(|c| c.household_code != code)
+    );
+    let visit = NewVisit {
+        household_code: code.clone(),
+        supporter_id: Some(sid),
+        visited_on: "2026-02-01".into(),
+        found: "the roof leaks".into(),
+        advised: "apply for housing support".into(),
+        next_steps: "bring the form".into(),
+        next_due: Some("2026-03-01".into()),
+    };
+    store.record_visit(&visit, "hotro", "t").await.unwrap();
+    let cases = store.caseload(sid).await.unwrap();
+    assert_eq!(
+        (
+            cases.len(),
+            cases[0].last_visit.as_deref(),
+            cases[0].next_due.as_deref()
+        ),
+        (1, Some("2026-02-01"), Some("2026-03-01"))
+    );
+    assert_eq!(
+        store.visits(&code).await.unwrap()[0]
+            .supporter_name
+            .as_deref(),
+        Some("Y Hoa")
+    );
+    store
+        .end_assignment(assignment, "2026-06-30", "officer", "t")
+        .await
+        .unwrap();
+    assert!(store.caseload(sid).await.unwrap().is_empty());
+    let history = store.assignments(&code).await.unwrap();
+    assert_eq!(
+        history[0].to_date.as_deref(),
+        Some("2026-06-30"),
+        "reassignment keeps the history"
+    );
+    store.verify_audit().await.unwrap();
+}
+
 macro_rules! contract {
     ($($test:ident),* $(,)?) => {
         mod sqlite {
@@ -675,4 +779,5 @@ contract!(
     the_directory_keeps_to_the_reach,
     a_review_runs_from_list_to_decision,
     households_are_created_edited_split_and_merged_with_their_lineage,
+    supporters_follow_households_and_visits_are_kept,
 );

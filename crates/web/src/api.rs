@@ -130,6 +130,8 @@ async fn get_household(
             })
         })
         .collect();
+    let supporters = state.store.assignments(&code).await?;
+    let visits = state.store.visits(&code).await?;
     Ok(Json(json!({
         "household_code": detail.household_code,
         "village_code": detail.village_code,
@@ -139,6 +141,8 @@ async fn get_household(
         "members": detail.members,
         "classifications": classifications,
         "events": detail.events,
+        "supporters": supporters,
+        "visits": visits,
     })))
 }
 

@@ -254,7 +254,22 @@ async fn signed(parts: &Parts, state: &AppState, api: bool) -> Result<Signed, We
         .await?
         .ok_or_else(unauthenticated)?;
     let role = Role::parse(&user.role).map_err(|e| WebError::Internal(e.to_string()))?;
-    let reach = access::reach(role, user.scope_code.as_deref(), crate::clock::today());
+    let reach = if role == Role::Supporter {
+        // A supporter reaches the households assigned to them now.
+        let codes = match state.store.supporter_of_user(user.id).await? {
+            Some(id) => state
+                .store
+                .caseload(id)
+                .await?
+                .into_iter()
+                .map(|c| c.household_code)
+                .collect(),
+            None => Vec::new(),
+        };
+        Reach::Households(codes)
+    } else {
+        access::reach(role, user.scope_code.as_deref(), crate::clock::today())
+    };
     Ok(Signed {
         user,
         role,

@@ -127,6 +127,24 @@ pub fn router(state: AppState) -> Router {
             "/households/{code}/merge",
             post(views::edit::view_merge_post),
         )
+        .route("/my", get(views::followup::view_my_get))
+        .route("/unassigned", get(views::followup::view_unassigned_get))
+        .route(
+            "/supporters",
+            get(views::followup::view_supporters_get).post(views::followup::view_supporters_post),
+        )
+        .route(
+            "/households/{code}/assignments",
+            post(views::followup::view_assign_post),
+        )
+        .route(
+            "/households/{code}/assignments/end",
+            post(views::followup::view_end_assignment_post),
+        )
+        .route(
+            "/households/{code}/visits",
+            post(views::followup::view_visit_post),
+        )
         .nest("/api/v1", api::router())
         .fallback(views::not_found)
         .layer(middleware::from_fn(security_headers))

@@ -49,9 +49,45 @@ const ACCOUNTS: [(&str, &str, &str, Option<&str>); 7] = [
     ("province_admin", "toanquoc", "toanquoc-demo-2026", None),
 ];
 
+/// The demo supporter follows a few of Ngọc Linh's poor households.
+async fn ensure_supporter(store: &dyn Store, user_id: i64, at: &str) -> anyhow::Result<()> {
+    let supporter = bamho_store::NewSupporter {
+        full_name: "Y Hoa (mô phỏng)".into(),
+        organisation: "womens_union".into(),
+        commune_code: "23365".into(),
+        phone: None,
+        username: Some("hotro".into()),
+    };
+    if store.supporter_of_user(user_id).await?.is_some() {
+        return Ok(());
+    }
+    let id = store.add_supporter(&supporter, "demo", at).await?;
+    for case in store
+        .unassigned(Some(&["23365".to_owned()]))
+        .await?
+        .into_iter()
+        .take(8)
+    {
+        store
+            .assign(
+                id,
+                &case.household_code,
+                "2026-01-05",
+                "hộ nghèo năm 2025",
+                "demo",
+                at,
+            )
+            .await?;
+    }
+    Ok(())
+}
+
 async fn ensure_accounts(store: &dyn Store) -> anyhow::Result<()> {
     for (role, username, password, scope) in ACCOUNTS {
-        if store.user_by_name(username).await?.is_some() {
+        if let Some(user) = store.user_by_name(username).await? {
+            if role == "supporter" {
+                ensure_supporter(store, user.id, &bamho_web::clock::stamp()).await?;
+            }
             continue;
         }
         let user = bamho_store::NewUser {
@@ -62,7 +98,10 @@ async fn ensure_accounts(store: &dyn Store) -> anyhow::Result<()> {
             scope_code: scope.map(str::to_owned),
             created_at: bamho_web::clock::stamp(),
         };
-        store.add_user(&user).await?;
+        let id = store.add_user(&user).await?;
+        if role == "supporter" {
+            ensure_supporter(store, id, &bamho_web::clock::stamp()).await?;
+        }
     }
     Ok(())
 }

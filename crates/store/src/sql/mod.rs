@@ -27,6 +27,9 @@ use crate::directory::{
     MemberRow, Reach, YearRow,
 };
 use crate::editing::{Editing, MemberInput};
+use crate::followup::{
+    AssignmentRow, CaseRow, FollowUp, NewSupporter, NewVisit, SupporterRow, VisitRow,
+};
 use crate::reviews::{
     Meeting, NewRequest, RequestRow, ReviewHousehold, ReviewRow, Reviews, SurveyInput,
 };
@@ -41,6 +44,8 @@ mod accounts;
 mod directory;
 #[macro_use]
 mod editing;
+#[macro_use]
+mod followup;
 #[macro_use]
 mod registry;
 #[macro_use]
@@ -86,11 +91,13 @@ const SQLITE_MIGRATIONS: Embedded = embed!("sqlite":
     "0001_registry.sql" => (1, "registry"),
     "0002_accounts.sql" => (2, "accounts"),
     "0003_review.sql" => (3, "review"),
+    "0004_followup.sql" => (4, "followup"),
 );
 const POSTGRES_MIGRATIONS: Embedded = embed!("postgres":
     "0001_registry.sql" => (1, "registry"),
     "0002_accounts.sql" => (2, "accounts"),
     "0003_review.sql" => (3, "review"),
+    "0004_followup.sql" => (4, "followup"),
 );
 
 /// A household-year's summary for the audit trail: the figures and class, no names.
@@ -255,6 +262,7 @@ macro_rules! backend {
         directory_impl!($name, $db);
         reviews_impl!($name, $db);
         editing_impl!($name, $db);
+        followup_impl!($name, $db);
     };
 }
 

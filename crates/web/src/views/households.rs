@@ -227,8 +227,31 @@ struct HouseholdView {
     events: Vec<String>,
     history: Vec<String>,
     may_enter: bool,
+    may_visit: bool,
     today: String,
     certificates: Vec<u16>,
+    assignments: Vec<AssignmentLine>,
+    supporters: Vec<(i64, String)>,
+    visits: Vec<VisitLine>,
+}
+
+struct AssignmentLine {
+    id: i64,
+    name: String,
+    organisation: &'static str,
+    from_date: String,
+    to_date: String,
+    reason: String,
+    current: bool,
+}
+
+struct VisitLine {
+    visited_on: String,
+    who: String,
+    found: String,
+    advised: String,
+    next_steps: String,
+    next_due: String,
 }
 
 pub fn relation_word(r: &str, lang: Lang) -> &'static str {
@@ -360,6 +383,48 @@ pub async fn view_household_get(
             )
         })
         .collect();
+    let organisation = |o: &str| super::followup::organisation_label(o, lang);
+    let assignments = state
+        .store
+        .assignments(&code)
+        .await?
+        .into_iter()
+        .map(|a| AssignmentLine {
+            id: a.id,
+            organisation: organisation(&a.organisation),
+            name: a.supporter_name,
+            from_date: a.from_date,
+            current: a.to_date.is_none(),
+            to_date: a.to_date.unwrap_or_default(),
+            reason: a.reason,
+        })
+        .collect();
+    let supporters = state
+        .store
+        .supporters(Some(std::slice::from_ref(&detail.commune_code)))
+        .await?
+        .into_iter()
+        .map(|x| {
+            (
+                x.id,
+                format!("{} ({})", x.full_name, organisation(&x.organisation)),
+            )
+        })
+        .collect();
+    let visits = state
+        .store
+        .visits(&code)
+        .await?
+        .into_iter()
+        .map(|v| VisitLine {
+            visited_on: v.visited_on,
+            who: v.supporter_name.unwrap_or_default(),
+            found: v.found,
+            advised: v.advised,
+            next_steps: v.next_steps,
+            next_due: v.next_due.unwrap_or_default(),
+        })
+        .collect();
     let view = HouseholdView {
         frame: Frame::new(&s, &format!("/households/{code}")),
         code: detail.household_code.clone(),
@@ -375,6 +440,15 @@ pub async fn view_household_get(
         events,
         history,
         may_enter: s.require_entry().is_ok(),
+        may_visit: matches!(
+            s.role,
+            bamho_domain::Role::Supporter
+                | bamho_domain::Role::CommuneOfficer
+                | bamho_domain::Role::ProvinceAdmin
+        ),
+        assignments,
+        supporters,
+        visits,
         today: today.to_string(),
         certificates: detail
             .years

@@ -1,6 +1,7 @@
 //! HTML views: each handler gathers what its page shows and renders a typed template.
 
 pub mod edit;
+pub mod followup;
 pub mod home;
 pub mod households;
 pub mod login;
@@ -94,6 +95,9 @@ pub async fn set_lang(Path(code): Path<String>, Query(q): Query<Next>) -> Respon
 #[derive(Debug, Clone)]
 pub struct Frame {
     pub t: &'static Texts,
+    /// Which links the menu shows: "supporter", "entry" (officers), "review" (village heads) or ""
+    /// (viewers).
+    pub menu: &'static str,
     pub username: String,
     pub role: String,
     pub csrf: String,
@@ -106,7 +110,14 @@ impl Frame {
             Lang::Vi => s.role.name_vi(),
             Lang::En => s.role.name_en(),
         };
+        let menu = match s.role {
+            bamho_domain::Role::Supporter => "supporter",
+            bamho_domain::Role::CommuneOfficer | bamho_domain::Role::ProvinceAdmin => "entry",
+            bamho_domain::Role::VillageHead => "review",
+            bamho_domain::Role::Viewer => "",
+        };
         Self {
+            menu,
             t: s.lang.texts(),
             username: s.user.username.clone(),
             role: role.to_owned(),
