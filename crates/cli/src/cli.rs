@@ -43,6 +43,22 @@ pub enum Format {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportWhat {
+    PostingList,
+    Households,
+    Members,
+    Caseloads,
+    Microdata,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Xlsx,
+    Parquet,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum BoundariesArg {
     Recorded,
     Current,
@@ -151,6 +167,24 @@ pub enum Command {
         format: Format,
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+    /// Lists and data out: posting-list, households, members, caseloads, microdata.
+    Export {
+        #[arg(long)]
+        db: String,
+        #[arg(long)]
+        what: ExportWhat,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: ExportFormat,
+        /// A province or commune in force today, or a village code.
+        #[arg(long)]
+        scope: Option<String>,
+        /// Microdata with household codes and heads' names (the command line acts with the
+        /// database owner's rights).
+        #[arg(long)]
+        with_names: bool,
+        #[arg(long)]
+        out: PathBuf,
     },
     /// Poor and near-poor counts and rates, in total or by keys.
     Report {

@@ -507,3 +507,146 @@ fn serve_answers_health_and_login_over_a_real_socket() {
         "{login}"
     );
 }
+
+#[test]
+fn exports_round_trip_and_microdata_hides_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let gen_dir = generated(dir.path(), "300", "2024-2025");
+    let db = dir.path().join("e.sqlite");
+    let files = ["households.csv", "members.csv"].map(|f| gen_dir.join(f));
+    ok(&["import", "--db", s(&db), s(&files[0]), s(&files[1])]);
+    let out = dir.path().join("out.csv");
+    let rows = std::fs::read_to_string(&files[0]).unwrap().lines().count() - 1;
+    let said = ok(&[
+        "export",
+        "--db",
+        s(&db),
+        "--what",
+        "households",
+        "--format",
+        "csv",
+        "--out",
+        s(&out),
+    ]);
+    assert!(said.starts_with(&format!("{rows} rows written")), "{said}");
+    let members = dir.path().join("members-out.csv");
+    ok(&[
+        "export",
+        "--db",
+        s(&db),
+        "--what",
+        "members",
+        "--format",
+        "csv",
+        "--out",
+        s(&members),
+    ]);
+    // The export imports into a fresh database and reports the same as the original file.
+    let copy = dir.path().join("copy.sqlite");
+    ok(&["import", "--db", s(&copy), s(&out), s(&members)]);
+    for source in [&db, &copy] {
+        let json: Value = serde_json::from_str(&ok(&[
+            "report",
+            "--db",
+            s(source),
+            "--year",
+            "2025",
+            "--by",
+            "commune",
+            "--format",
+            "json",
+        ]))
+        .unwrap();
+        let file: Value = serde_json::from_str(&ok(&[
+            "report",
+            "--input",
+            s(&files[0]),
+            "--year",
+            "2025",
+            "--by",
+            "commune",
+            "--format",
+            "json",
+        ]))
+        .unwrap();
+        assert_eq!(json["rows"], file["rows"]);
+    }
+    let micro = dir.path().join("micro.csv");
+    ok(&[
+        "export",
+        "--db",
+        s(&db),
+        "--what",
+        "microdata",
+        "--format",
+        "csv",
+        "--scope",
+        "23365",
+        "--out",
+        s(&micro),
+    ]);
+    let text = std::fs::read_to_string(&micro).unwrap();
+    assert!(text.starts_with("year,pseudo_id,"), "{}", &text[..80]);
+    assert!(
+        !text.contains("23362-0") && !text.contains("23365-0"),
+        "no household codes in microdata"
+    );
+    let names = std::fs::read_to_string(&members).unwrap();
+    let a_name = names
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .nth(2)
+        .unwrap()
+        .to_owned();
+    assert!(!text.contains(&a_name));
+    let again = dir.path().join("micro2.csv");
+    ok(&[
+        "export",
+        "--db",
+        s(&db),
+        "--what",
+        "microdata",
+        "--format",
+        "csv",
+        "--scope",
+        "23365",
+        "--out",
+        s(&again),
+    ]);
+    assert_eq!(
+        text,
+        std::fs::read_to_string(&again).unwrap(),
+        "pseudonyms are stable within a database"
+    );
+    let posting = dir.path().join("posting.csv");
+    ok(&[
+        "export",
+        "--db",
+        s(&db),
+        "--what",
+        "posting-list",
+        "--format",
+        "csv",
+        "--out",
+        s(&posting),
+    ]);
+    assert!(
+        std::fs::read_to_string(&posting)
+            .unwrap()
+            .starts_with("year,village_code,head_name,class\n2025,")
+    );
+    let refused = bamho(&[
+        "export",
+        "--db",
+        s(&db),
+        "--what",
+        "members",
+        "--format",
+        "parquet",
+        "--out",
+        s(&posting),
+    ]);
+    assert_eq!(refused.status.code(), Some(1));
+}

@@ -8,6 +8,7 @@ mod accounts;
 mod audit;
 mod directory;
 mod editing;
+mod exports;
 mod followup;
 mod prepare;
 mod reviews;
@@ -27,6 +28,7 @@ pub use directory::{
     MemberRow, Reach, YearRow,
 };
 pub use editing::{Editing, MemberInput};
+pub use exports::{Exports, HouseholdYearRow, MemberExportRow};
 pub use followup::{
     AssignmentRow, CaseRow, FollowUp, NewSupporter, NewVisit, ORGANISATIONS, SupporterRow, VisitRow,
 };
@@ -115,12 +117,12 @@ pub struct Totals {
 
 /// The storage port: every capability of a database.
 pub trait Store:
-    Registry + Accounts + Directory + Reviews + Editing + FollowUp + std::fmt::Debug
+    Registry + Accounts + Directory + Reviews + Editing + FollowUp + Exports + std::fmt::Debug
 {
 }
 
-impl<T: Registry + Accounts + Directory + Reviews + Editing + FollowUp + std::fmt::Debug> Store
-    for T
+impl<T> Store for T where
+    T: Registry + Accounts + Directory + Reviews + Editing + FollowUp + Exports + std::fmt::Debug
 {
 }
 

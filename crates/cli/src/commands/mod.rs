@@ -3,6 +3,7 @@
 mod af;
 mod classify;
 mod demo;
+mod export;
 mod generate;
 mod import;
 mod report;
@@ -66,6 +67,22 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             format,
             out: out.as_deref(),
         }),
+        Command::Export {
+            db,
+            what,
+            format,
+            scope,
+            with_names,
+            out,
+        } => {
+            let args = export::Args {
+                what,
+                format,
+                scope,
+                with_names,
+            };
+            runtime()?.block_on(export::run(&db, &args, &out))
+        }
         Command::Report {
             db,
             scope,

@@ -27,6 +27,7 @@ use crate::directory::{
     MemberRow, Reach, YearRow,
 };
 use crate::editing::{Editing, MemberInput};
+use crate::exports::{Exports, HouseholdYearRow, MemberExportRow};
 use crate::followup::{
     AssignmentRow, CaseRow, FollowUp, NewSupporter, NewVisit, SupporterRow, VisitRow,
 };
@@ -44,6 +45,8 @@ mod accounts;
 mod directory;
 #[macro_use]
 mod editing;
+#[macro_use]
+mod exports;
 #[macro_use]
 mod followup;
 #[macro_use]
@@ -263,6 +266,7 @@ macro_rules! backend {
         reviews_impl!($name, $db);
         editing_impl!($name, $db);
         followup_impl!($name, $db);
+        exports_impl!($name, $db);
     };
 }
 
