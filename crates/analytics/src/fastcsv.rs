@@ -13,7 +13,7 @@ use bamho_domain::{Area, Class, Standard, Vnd, Year};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use crate::snapshot::Snapshot;
+use crate::snapshot::{Snapshot, household_key};
 
 /// The fast reader declines this input; use the validating reader.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -137,13 +137,6 @@ fn code_ok(field: &[u8]) -> bool {
         && field
             .iter()
             .all(|b| b.is_ascii_alphanumeric() || *b == b'-')
-}
-
-/// FNV-1a, to find repeated household codes by sorting.
-fn hash(field: &[u8]) -> u64 {
-    field.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
-    })
 }
 
 /// One part of the file, parsed.
@@ -288,7 +281,7 @@ fn parse_part<'a>(text: &'a [u8], cx: &Context<'_>) -> Result<Part<'a>, Unsuppor
         part.area.push(place.area);
         part.class.push(classification.class);
         part.deprived.push(mask);
-        part.codes.push(hash(code));
+        part.codes.push(household_key(code));
     }
     Ok(part)
 }
@@ -335,6 +328,7 @@ pub fn read_year(bytes: &[u8], year: Year, standard: &Standard) -> Result<Snapsh
         .map(|p| parse_part(p, &cx))
         .collect::<Result<Vec<_>, _>>()?;
     let mut codes: Vec<u64> = parts.iter().flat_map(|p| p.codes.iter().copied()).collect();
+    let households = codes.clone();
     codes.par_sort_unstable();
     if codes.windows(2).any(|w| w[0] == w[1]) {
         return Err(Unsupported); // a repeated household (or a hash collision): let the reader judge
@@ -357,6 +351,7 @@ pub fn read_year(bytes: &[u8], year: Year, standard: &Standard) -> Result<Snapsh
         snapshot.class.extend(part.class);
         snapshot.deprived.extend(part.deprived);
     }
+    snapshot.household = households;
     Ok(snapshot)
 }
 

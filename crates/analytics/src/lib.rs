@@ -2,6 +2,7 @@
 //! as passes over them. Knows the domain, never storage or HTTP.
 
 pub mod af;
+pub mod changes;
 pub mod fastcsv;
 pub mod rates;
 pub mod snapshot;
@@ -23,6 +24,7 @@ pub fn snapshot_from_records<'a>(
         let class: Class = r.classify(standard)?.class;
         let village = snapshot.village_id(r.village.as_str(), None);
         snapshot.push(
+            r.household.as_str(),
             r.commune,
             village,
             &r.head_ethnicity,

@@ -24,6 +24,8 @@ pub struct Snapshot {
     pub area: Vec<Area>,
     pub class: Vec<Class>,
     pub deprived: Vec<u16>,
+    /// Each household's identity across years: a hash of its household code.
+    pub household: Vec<u64>,
     village_index: HashMap<String, u32>,
 }
 
@@ -52,6 +54,7 @@ impl Snapshot {
         self.area.reserve(rows);
         self.class.reserve(rows);
         self.deprived.reserve(rows);
+        self.household.reserve(rows);
     }
 
     /// The index of a village, added on first sight.
@@ -67,8 +70,10 @@ impl Snapshot {
     }
 
     /// Adds one household. `ethnicity` is the code "01" … "54".
+    #[expect(clippy::too_many_arguments, reason = "one argument per column")]
     pub fn push(
         &mut self,
+        household: &str,
         commune: UnitId,
         village: u32,
         ethnicity: &str,
@@ -76,6 +81,7 @@ impl Snapshot {
         class: Class,
         deprived: u16,
     ) {
+        self.household.push(household_key(household.as_bytes()));
         self.commune.push(commune);
         self.village.push(village);
         self.ethnicity.push(ethnicity.parse().unwrap_or(0));
@@ -100,5 +106,14 @@ impl Snapshot {
         filter(&mut self.area, &mask);
         filter(&mut self.class, &mask);
         filter(&mut self.deprived, &mask);
+        filter(&mut self.household, &mask);
     }
+}
+
+/// A household's identity across snapshots: FNV-1a of its code (64 bits; collisions among even
+/// millions of codes are vanishingly unlikely, and only blur a transition count).
+pub fn household_key(code: &[u8]) -> u64 {
+    code.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }

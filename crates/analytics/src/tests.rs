@@ -14,10 +14,42 @@ fn snapshot_2024() -> Snapshot {
     let commune = |code| units.find(Level::Commune, code, at).unwrap();
     let mut s = Snapshot::new(Year::new(2024).unwrap(), "vn-2022-2025");
     let v = s.village_id("V1", None);
-    s.push(commune("23341"), v, "01", Area::Urban, Class::NotPoor, 0);
-    s.push(commune("23353"), v, "29", Area::Rural, Class::Poor, 0b111);
-    s.push(commune("23362"), v, "16", Area::Rural, Class::NearPoor, 0b1);
-    s.push(commune("23365"), v, "16", Area::Rural, Class::Poor, 0b1111);
+    s.push(
+        "H1",
+        commune("23341"),
+        v,
+        "01",
+        Area::Urban,
+        Class::NotPoor,
+        0,
+    );
+    s.push(
+        "H2",
+        commune("23353"),
+        v,
+        "29",
+        Area::Rural,
+        Class::Poor,
+        0b111,
+    );
+    s.push(
+        "H3",
+        commune("23362"),
+        v,
+        "16",
+        Area::Rural,
+        Class::NearPoor,
+        0b1,
+    );
+    s.push(
+        "H4",
+        commune("23365"),
+        v,
+        "16",
+        Area::Rural,
+        Class::Poor,
+        0b1111,
+    );
     s
 }
 

@@ -204,6 +204,9 @@ pub enum Command {
         boundaries: BoundariesArg,
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
+        /// The year's changes in poor households (report form 7.2) and the transition matrix.
+        #[arg(long)]
+        changes: bool,
         #[arg(long)]
         out: Option<PathBuf>,
     },

@@ -650,3 +650,67 @@ fn exports_round_trip_and_microdata_hides_names() {
     ]);
     assert_eq!(refused.status.code(), Some(1));
 }
+
+#[test]
+fn changes_add_up_and_agree_between_file_and_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let gen_dir = generated(dir.path(), "2000", "2022-2025");
+    let households = gen_dir.join("households.csv");
+    let from_file: Value = serde_json::from_str(&ok(&[
+        "report",
+        "--input",
+        s(&households),
+        "--year",
+        "2025",
+        "--changes",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    let p = &from_file["poor"];
+    let n = |k: &str| p[k].as_i64().unwrap();
+    assert_eq!(
+        n("end"),
+        n("start") - n("to_near_poor") - n("escaped") - n("other_decrease")
+            + n("from_near_poor")
+            + n("relapsed")
+            + n("newly_poor")
+            + n("other_increase")
+    );
+    assert!(
+        n("relapsed") > 0 && n("newly_poor") > 0 && n("escaped") > 0,
+        "{p}"
+    );
+    let rates: Value = serde_json::from_str(&ok(&[
+        "report",
+        "--input",
+        s(&households),
+        "--year",
+        "2025",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    assert_eq!(rates["total"]["poor"], p["end"]);
+    let db = dir.path().join("c.sqlite");
+    ok(&[
+        "import",
+        "--db",
+        s(&db),
+        s(&households),
+        s(&gen_dir.join("members.csv")),
+    ]);
+    let from_db: Value = serde_json::from_str(&ok(&[
+        "report",
+        "--db",
+        s(&db),
+        "--year",
+        "2025",
+        "--changes",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    assert_eq!(from_db["poor"], from_file["poor"]);
+    assert_eq!(from_db["transitions"], from_file["transitions"]);
+}

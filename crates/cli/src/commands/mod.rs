@@ -1,6 +1,7 @@
 //! One module per subcommand; each returns the process's exit code.
 
 mod af;
+mod changes;
 mod classify;
 mod demo;
 mod export;
@@ -91,6 +92,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             by,
             boundaries,
             format,
+            changes,
             out,
         } => {
             let args = report::Args {
@@ -100,6 +102,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 boundaries,
                 format,
                 lang,
+                changes,
             };
             runtime()?.block_on(report::run(
                 db.as_deref(),

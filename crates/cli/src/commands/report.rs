@@ -24,6 +24,8 @@ pub struct Args {
     pub boundaries: BoundariesArg,
     pub format: Format,
     pub lang: Lang,
+    /// The year's changes (report form 7.2) and transitions instead of rates.
+    pub changes: bool,
 }
 
 pub async fn run(
@@ -40,6 +42,18 @@ pub async fn run(
         .map(|k| Key::parse(k).with_context(|| format!("--by {k}: one of province, district, commune, village, ethnicity, minority, area")))
         .collect::<anyhow::Result<Vec<_>>>()?;
     let (today, _) = clock::now()?;
+    if args.changes {
+        return super::changes::run(
+            db,
+            input,
+            year,
+            args.scope.as_deref(),
+            args.format,
+            today,
+            out,
+        )
+        .await;
+    }
     let (snapshot, scope) = match (db, input) {
         (Some(db), _) => (
             from_db(db, year, args.scope.as_deref(), today).await?,
@@ -65,7 +79,7 @@ pub async fn run(
     Ok(ExitCode::SUCCESS)
 }
 
-fn from_file(input: &Path, year: Year) -> anyhow::Result<Option<Snapshot>> {
+pub(super) fn from_file(input: &Path, year: Year) -> anyhow::Result<Option<Snapshot>> {
     let standard = Standards::embedded()
         .for_year(year)
         .with_context(|| format!("no poverty standard governs {year}"))?;
@@ -90,7 +104,7 @@ fn from_file(input: &Path, year: Year) -> anyhow::Result<Option<Snapshot>> {
     }
 }
 
-async fn from_db(
+pub(super) async fn from_db(
     db: &str,
     year: Year,
     scope: Option<&str>,

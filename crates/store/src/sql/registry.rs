@@ -373,7 +373,7 @@ macro_rules! registry_impl {
                 // the one recorded at the review.
                 let mut qb = QueryBuilder::<$db>::new(
                     "SELECT s.commune_code, v.code, v.commune_code, s.head_ethnicity, s.area, \
-                     COALESCE(c.decided_class, c.class), s.deprived \
+                     COALESCE(c.decided_class, c.class), s.deprived, h.code \
                      FROM survey s JOIN village v ON v.id = s.village_id \
                      JOIN household h ON h.id = s.household_id JOIN village hv ON hv.id = h.village_id \
                      JOIN classification c ON c.household_id = s.household_id AND c.year = s.year \
@@ -409,7 +409,8 @@ macro_rules! registry_impl {
                     let area = Area::parse(&row.try_get::<String, _>(4)?).unwrap_or(Area::Rural);
                     let class = class_of(&row.try_get::<String, _>(5)?);
                     let deprived = row.try_get::<i64, _>(6)? as u16;
-                    snapshot.push(commune, village, &row.try_get::<String, _>(3)?, area, class, deprived);
+                    let code: String = row.try_get(7)?;
+                    snapshot.push(&code, commune, village, &row.try_get::<String, _>(3)?, area, class, deprived);
                 }
                 Ok(snapshot)
             }
