@@ -743,6 +743,82 @@ async fn supporters_follow_households_and_visits_are_kept(store: Arc<dyn Store>)
     store.verify_audit().await.unwrap();
 }
 
+async fn a_year_carries_forward_households_not_reviewed_again(store: Arc<dyn Store>) {
+    use bamho_store::SurveyInput;
+    let batch = district(150);
+    store.import(&batch, &options()).await.unwrap();
+    let y2025 = store
+        .snapshot(Year::new(2025).unwrap(), None)
+        .await
+        .unwrap();
+    assert!(
+        store
+            .snapshot(Year::new(2026).unwrap(), None)
+            .await
+            .unwrap()
+            .len()
+            == y2025.len(),
+        "every household carries into 2026"
+    );
+    let (_, first) = batch
+        .households
+        .iter()
+        .find(|(_, r)| r.year.get() == 2025)
+        .unwrap();
+    let survey = SurveyInput {
+        household_code: first.household.as_str().to_owned(),
+        year: 2026,
+        province_code: "51".into(),
+        commune_code: bamho_domain::units::Units::national()
+            .get(first.commune)
+            .code
+            .clone(),
+        area: first.area.as_str().into(),
+        agricultural: first.agricultural,
+        head_ethnicity: first.head_ethnicity.clone(),
+        members: first.members,
+        income_per_capita: Some(500_000),
+        b1_score: None,
+        deprived: 0b111,
+        standard: "vn-2022-2025".into(),
+        class: "poor".into(),
+        n_deprived: 3,
+        rule: "{}".into(),
+    };
+    store.save_survey(&survey, "officer", "t").await.unwrap();
+    let y2026 = store
+        .snapshot(Year::new(2026).unwrap(), None)
+        .await
+        .unwrap();
+    assert_eq!(y2026.len(), y2025.len());
+    let poor = |s: &bamho_analytics::Snapshot| {
+        s.class
+            .iter()
+            .filter(|c| **c == bamho_domain::Class::Poor)
+            .count()
+    };
+    let was_poor = matches!(
+        bamho_domain::classify(
+            bamho_domain::Standards::embedded()
+                .by_id("vn-2022-2025")
+                .unwrap(),
+            &first.assessment()
+        )
+        .unwrap()
+        .class,
+        bamho_domain::Class::Poor
+    );
+    assert_eq!(poor(&y2026), poor(&y2025) + usize::from(!was_poor));
+    // 2022–2024 households are carried under today's units once the year is past the merger.
+    let units = bamho_domain::units::Units::national();
+    assert!(
+        y2026
+            .commune
+            .iter()
+            .all(|c| units.get(*c).valid_to.is_none())
+    );
+}
+
 macro_rules! contract {
     ($($test:ident),* $(,)?) => {
         mod sqlite {
@@ -780,4 +856,5 @@ contract!(
     a_review_runs_from_list_to_decision,
     households_are_created_edited_split_and_merged_with_their_lineage,
     supporters_follow_households_and_visits_are_kept,
+    a_year_carries_forward_households_not_reviewed_again,
 );

@@ -5,6 +5,7 @@
 pub mod access;
 pub mod api;
 pub mod auth;
+pub mod charts;
 pub mod clock;
 pub mod error;
 pub mod i18n;
@@ -145,6 +146,7 @@ pub fn router(state: AppState) -> Router {
             "/households/{code}/visits",
             post(views::followup::view_visit_post),
         )
+        .route("/dashboard", get(views::dashboard::view_dashboard_get))
         .nest("/api/v1", api::router())
         .fallback(views::not_found)
         .layer(middleware::from_fn(security_headers))

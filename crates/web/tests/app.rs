@@ -363,6 +363,7 @@ async fn the_authorisation_matrix_holds_for_every_route() {
     let users = ["tinh", "ngoclinh", "dakpek", "thon", "hotro", "xem"];
     let matrix: Vec<(String, [u16; 6])> = vec![
         ("/".into(), [200, 200, 200, 200, 200, 200]),
+        ("/dashboard".into(), [200, 200, 200, 200, 200, 200]),
         ("/households".into(), [200, 200, 200, 200, 200, 403]),
         (
             format!("/households/{inside}"),
@@ -470,4 +471,24 @@ async fn the_authorisation_matrix_holds_for_every_route() {
                 .unwrap();
         }
     }
+}
+
+#[tokio::test]
+async fn the_dashboard_draws_its_figures_and_hides_small_groups_from_viewers() {
+    let app = TestApp::spawn().await;
+    let officer = app.login("ngoclinh").await;
+    let page = app.get("/dashboard", Some(&officer)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.matches("<svg").count() >= 3,
+        "trend, communes, deprivations"
+    );
+    assert!(page.body.contains("Biến động hộ nghèo năm 2025"));
+    assert!(
+        page.body.contains("Xã Ngọc Linh") && !page.body.contains("Xã Đăk Pék"),
+        "the scope's communes only"
+    );
+    let viewer = app.login("xem").await;
+    let page = app.get("/dashboard", Some(&viewer)).await;
+    assert!(page.body.contains("Nhóm dưới 10 hộ không hiển thị tỷ lệ."));
 }

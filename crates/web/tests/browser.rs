@@ -349,6 +349,14 @@ async fn flow(c: &Client, base: &str, household_hint: &str) -> Result<(), String
         .map(|png| std::fs::write(artifacts().join("certificate-desktop.png"), png))
         .map_err(e("screenshot"))?
         .ok();
+    c.goto(&format!("{base}/dashboard"))
+        .await
+        .map_err(e("dashboard"))?;
+    c.screenshot()
+        .await
+        .map(|png| std::fs::write(artifacts().join("dashboard-desktop.png"), png))
+        .map_err(e("screenshot"))?
+        .ok();
     c.set_window_size(390, 844)
         .await
         .map_err(e("phone width"))?;

@@ -369,44 +369,60 @@ macro_rules! registry_impl {
                 let standard = Standards::embedded()
                     .for_year(year)
                     .ok_or_else(|| StoreError::NotFound(format!("a standard for {year}")))?;
-                // The scope follows the village the household lives in today; the village key is
-                // the one recorded at the review.
+                // Every household of the registry that year: its survey of the year, or — not
+                // reviewed again, as most non-poor households are not — its latest one before,
+                // carried forward under the units of the year. Households that merged or moved away
+                // by then are gone. The scope follows the village the household lives in today.
+                let y = i64::from(year.get());
                 let mut qb = QueryBuilder::<$db>::new(
-                    "SELECT s.commune_code, v.code, v.commune_code, s.head_ethnicity, s.area, \
-                     COALESCE(c.decided_class, c.class), s.deprived, h.code \
-                     FROM survey s JOIN village v ON v.id = s.village_id \
-                     JOIN household h ON h.id = s.household_id JOIN village hv ON hv.id = h.village_id \
-                     JOIN classification c ON c.household_id = s.household_id AND c.year = s.year \
-                     WHERE s.kind = 'periodic' AND s.year = ",
+                    "SELECT s.commune_code, v.code, hv.commune_code, s.head_ethnicity, s.area, \
+                     COALESCE(c.decided_class, c.class), s.deprived, h.code, s.year \
+                     FROM household h JOIN village hv ON hv.id = h.village_id \
+                     JOIN survey s ON s.household_id = h.id AND s.kind = 'periodic' AND s.year = \
+                       (SELECT MAX(s2.year) FROM survey s2 WHERE s2.household_id = h.id AND s2.kind = 'periodic' AND s2.year <= ",
                 );
-                qb.push_bind(i64::from(year.get()));
+                qb.push_bind(y);
+                qb.push(
+                    ") JOIN village v ON v.id = s.village_id \
+                     JOIN classification c ON c.household_id = s.household_id AND c.year = s.year \
+                     WHERE NOT EXISTS (SELECT 1 FROM household_event e WHERE e.household_id = h.id \
+                       AND e.kind IN ('merge', 'move') AND e.year <= ",
+                );
+                qb.push_bind(y).push(")");
                 if let Some(list) = communes_today {
                     if list.is_empty() {
                         return Ok(Snapshot::new(year, &standard.id));
                     }
                     Self::push_in(&mut qb, "hv.commune_code", list);
                 }
-                qb.push(" ORDER BY s.household_id");
+                qb.push(" ORDER BY h.id");
                 let rows = qb.build().fetch_all(&self.pool).await?;
                 let units = Units::national();
                 let day = review_day(year);
                 let mut snapshot = Snapshot::new(year, &standard.id);
-                let mut recorded = HashMap::new();
+                let mut recorded: HashMap<(String, i64), Option<bamho_domain::UnitId>> = HashMap::new();
                 let mut today = HashMap::new();
                 for row in rows {
                     let village_commune: String = row.try_get(2)?;
                     let commune_code: String = row.try_get(0)?;
-                    let Some(commune) = *recorded
-                        .entry(commune_code.clone())
-                        .or_insert_with(|| units.find(Level::Commune, &commune_code, day))
-                    else {
+                    let surveyed: i64 = row.try_get(8)?;
+                    // The unit of the survey's own review, then the one in force this year.
+                    let Some(commune) = *recorded.entry((commune_code.clone(), surveyed)).or_insert_with(|| {
+                        let then = Year::new(surveyed as u16).ok().map(review_day)?;
+                        let unit = units.find(Level::Commune, &commune_code, then)?;
+                        units.successor_on(unit, day)
+                    }) else {
                         continue;
                     };
                     let now = *today.entry(village_commune.clone()).or_insert_with(|| {
                         units.all_with_code(Level::Commune, &village_commune).last().copied()
                     });
                     let village = snapshot.village_id(&row.try_get::<String, _>(1)?, now);
-                    let area = Area::parse(&row.try_get::<String, _>(4)?).unwrap_or(Area::Rural);
+                    let area = if surveyed == y {
+                        Area::parse(&row.try_get::<String, _>(4)?).unwrap_or(Area::Rural)
+                    } else {
+                        units.get(commune).area()
+                    };
                     let class = class_of(&row.try_get::<String, _>(5)?);
                     let deprived = row.try_get::<i64, _>(6)? as u16;
                     let code: String = row.try_get(7)?;

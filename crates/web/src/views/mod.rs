@@ -1,5 +1,6 @@
 //! HTML views: each handler gathers what its page shows and renders a typed template.
 
+pub mod dashboard;
 pub mod edit;
 pub mod followup;
 pub mod home;

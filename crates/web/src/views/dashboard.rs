@@ -1,0 +1,222 @@
+//! The dashboard of a user's scope: the trend of poor and near-poor rates, communes side by side,
+//! the deprivation profile of poor households, minority and Kinh, and the year's changes — charts
+//! drawn on the server as SVG, every figure also in a table. Groups of fewer than
+//! [`SMALL_CELL`] households are suppressed for viewers.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use bamho_analytics::changes::{PoorChanges, changes};
+use bamho_analytics::rates::unit_label;
+use bamho_analytics::{Boundaries, Key, Snapshot, rates};
+use bamho_domain::{Class, Role, Standards, Year};
+
+use super::home::snapshot_in_reach;
+use super::{Frame, html};
+use crate::AppState;
+use crate::auth::PageUser;
+use crate::charts::{Series, bars, lines};
+use crate::error::WebError;
+use crate::i18n::Lang;
+
+/// Groups smaller than this are not shown to viewers.
+pub const SMALL_CELL: u64 = 10;
+
+struct GroupLine {
+    label: String,
+    households: String,
+    poor_rate: String,
+    near_poor_rate: String,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardView {
+    frame: Frame,
+    year: u16,
+    trend: String,
+    trend_rows: Vec<(u16, String, String)>,
+    communes: String,
+    commune_rows: Vec<GroupLine>,
+    profile: String,
+    groups: Vec<GroupLine>,
+    changes: Option<PoorChanges>,
+    suppressed: bool,
+}
+
+fn pct(v: f64, lang: Lang) -> String {
+    let s = format!("{v:.2}");
+    if lang == Lang::Vi {
+        s.replace('.', ",")
+    } else {
+        s
+    }
+}
+
+pub async fn view_dashboard_get(
+    PageUser(s): PageUser,
+    State(state): State<AppState>,
+) -> Result<Response, WebError> {
+    let today = crate::clock::today();
+    let totals = state.store.totals().await?;
+    let decided: Vec<u16> = totals
+        .years
+        .iter()
+        .filter(|y| y.2 > 0)
+        .map(|y| y.0)
+        .collect();
+    let years = if decided.is_empty() {
+        totals.years.iter().map(|y| y.0).collect()
+    } else {
+        decided
+    };
+    let mut snapshots: Vec<Snapshot> = Vec::new();
+    for y in &years {
+        let year = Year::new(*y).map_err(|e| WebError::Internal(e.to_string()))?;
+        snapshots.push(snapshot_in_reach(state.store.as_ref(), &s.reach, year).await?);
+    }
+    let lang = s.lang;
+    let t = lang.texts();
+    let suppress = s.role == Role::Viewer;
+    let totals_by_year: Vec<_> = snapshots
+        .iter()
+        .map(|snap| rates(snap, &[], Boundaries::Recorded, today, "").total)
+        .collect();
+    let labels: Vec<String> = years.iter().map(u16::to_string).collect();
+    let trend = lines(
+        t.poor,
+        &labels,
+        &[
+            Series {
+                name: t.poor.to_owned(),
+                colour: "#9a3412",
+                values: totals_by_year.iter().map(|r| r.poor_rate).collect(),
+            },
+            Series {
+                name: t.near_poor.to_owned(),
+                colour: "#b08400",
+                values: totals_by_year.iter().map(|r| r.near_poor_rate).collect(),
+            },
+        ],
+    );
+    let trend_rows = years
+        .iter()
+        .zip(&totals_by_year)
+        .map(|(y, r)| (*y, pct(r.poor_rate, lang), pct(r.near_poor_rate, lang)))
+        .collect();
+    let year = years.last().copied().unwrap_or_default();
+    let latest = snapshots.last().cloned().unwrap_or_default();
+    let by_commune = rates(&latest, &[Key::Commune], Boundaries::Current, today, "");
+    let mut commune_rows = Vec::new();
+    let mut bars_rows = Vec::new();
+    for row in &by_commune.rows {
+        let label = unit_label(Key::Commune, &row.key.0[0].1, today);
+        let small = suppress && row.rates.households < SMALL_CELL;
+        if !small {
+            bars_rows.push((
+                label.clone(),
+                row.rates.poor_rate,
+                Some(format!("/households?class=poor&year={year}")),
+            ));
+        }
+        commune_rows.push(GroupLine {
+            label,
+            households: row.rates.households.to_string(),
+            poor_rate: if small {
+                "—".into()
+            } else {
+                pct(row.rates.poor_rate, lang)
+            },
+            near_poor_rate: if small {
+                "—".into()
+            } else {
+                pct(row.rates.near_poor_rate, lang)
+            },
+        });
+    }
+    let communes = bars(t.commune, &bars_rows, "#9a3412");
+    let standard = Year::new(year)
+        .ok()
+        .and_then(|y| Standards::embedded().for_year(y));
+    let poor: Vec<u16> = latest
+        .class
+        .iter()
+        .zip(&latest.deprived)
+        .filter(|(c, _)| **c == Class::Poor)
+        .map(|(_, d)| *d)
+        .collect();
+    let profile_rows: Vec<(String, f64, Option<String>)> = standard.map_or_else(Vec::new, |st| {
+        st.indicators
+            .iter()
+            .enumerate()
+            .map(|(i, ind)| {
+                let n = poor.iter().filter(|d| *d & (1 << i) != 0).count();
+                let share = if poor.is_empty() {
+                    0.0
+                } else {
+                    n as f64 * 100.0 / poor.len() as f64
+                };
+                (
+                    if lang == Lang::Vi {
+                        ind.name_vi.clone()
+                    } else {
+                        ind.name_en.clone()
+                    },
+                    share,
+                    None,
+                )
+            })
+            .collect()
+    });
+    let profile = bars(t.deprivations, &profile_rows, "#1f6f4a");
+    let by_minority = rates(&latest, &[Key::Minority], Boundaries::Recorded, today, "");
+    let groups = by_minority
+        .rows
+        .iter()
+        .map(|row| {
+            let small = suppress && row.rates.households < SMALL_CELL;
+            let label = match (row.key.0[0].1.as_str(), lang) {
+                ("kinh", _) => "Kinh".to_owned(),
+                (_, Lang::Vi) => "Dân tộc thiểu số".to_owned(),
+                (_, Lang::En) => "Ethnic minorities".to_owned(),
+            };
+            GroupLine {
+                label,
+                households: row.rates.households.to_string(),
+                poor_rate: if small {
+                    "—".into()
+                } else {
+                    pct(row.rates.poor_rate, lang)
+                },
+                near_poor_rate: if small {
+                    "—".into()
+                } else {
+                    pct(row.rates.near_poor_rate, lang)
+                },
+            }
+        })
+        .collect();
+    let changes = (snapshots.len() >= 2).then(|| {
+        let n = snapshots.len();
+        changes(
+            &snapshots[..n - 2],
+            &snapshots[n - 2],
+            &snapshots[n - 1],
+            "",
+        )
+        .poor
+    });
+    let view = DashboardView {
+        frame: Frame::new(&s, "/dashboard"),
+        year,
+        trend,
+        trend_rows,
+        communes,
+        commune_rows,
+        profile,
+        groups,
+        changes,
+        suppressed: suppress,
+    };
+    html(&view)
+}
