@@ -81,7 +81,7 @@ impl IntoResponse for WebError {
                 json(StatusCode::UNAUTHORIZED, "sign in first")
             }
             Self::Unauthenticated { api: false, next } => {
-                let target = format!("/login?next={}", crate::auth::url_encode(&next));
+                let target = format!("/login?next={}", crate::http::url_encode(&next));
                 Redirect::to(&target).into_response()
             }
             Self::NotFound { api: true, .. } => json(StatusCode::NOT_FOUND, "not found"),

@@ -13,7 +13,7 @@ pub enum Lang {
 
 impl Lang {
     pub fn from_headers(headers: &HeaderMap) -> Self {
-        match crate::auth::cookie(headers, "lang").as_deref() {
+        match crate::http::cookie(headers, "lang").as_deref() {
             Some("en") => Self::En,
             _ => Self::Vi,
         }

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod charts;
 pub mod clock;
 pub mod error;
+pub mod http;
 pub mod i18n;
 mod views;
 

@@ -10,8 +10,8 @@ use bamho_analytics::Snapshot;
 use bamho_analytics::changes::changes;
 use bamho_domain::{Date, Year};
 
+use super::load::{from_db, from_file};
 use super::output;
-use super::report::{from_db, from_file};
 use crate::cli::Format;
 
 /// The first review year bamho's standards cover.

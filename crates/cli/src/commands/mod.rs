@@ -7,6 +7,7 @@ mod demo;
 mod export;
 mod generate;
 mod import;
+mod load;
 mod report;
 mod serve;
 mod user;

@@ -181,12 +181,7 @@ fn ethnic_options() -> Vec<(String, String)> {
 fn relations(lang: Lang) -> Vec<(&'static str, &'static str)> {
     Relation::ALL
         .iter()
-        .map(|r| {
-            (
-                r.as_str(),
-                super::households::relation_word(r.as_str(), lang),
-            )
-        })
+        .map(|r| (r.as_str(), super::labels::relation_word(r.as_str(), lang)))
         .collect()
 }
 
@@ -211,7 +206,7 @@ async fn village_options(state: &AppState, s: &Signed) -> Result<Vec<(String, St
             let label = format!(
                 "{} — {}",
                 name.unwrap_or_else(|| code.clone()),
-                super::review::commune_name(&commune, crate::clock::today().year())
+                super::labels::commune_name(&commune, crate::clock::today().year())
             );
             (code, label)
         })

@@ -10,30 +10,13 @@ use bamho_domain::{Date, Role};
 use bamho_store::{NewSupporter, NewVisit, ORGANISATIONS, StoreError};
 use serde::Deserialize;
 
-use super::households::class_label;
-use super::review::commune_name;
+use super::labels::commune_name;
+use super::labels::{class_label, organisation_label};
 use super::{Frame, html};
 use crate::AppState;
 use crate::auth::{PageUser, Signed};
 use crate::error::WebError;
 use crate::i18n::Lang;
-
-pub fn organisation_label(code: &str, lang: Lang) -> &'static str {
-    match (code, lang) {
-        ("party", Lang::Vi) => "Đảng viên",
-        ("youth_union", Lang::Vi) => "Đoàn Thanh niên",
-        ("womens_union", Lang::Vi) => "Hội Liên hiệp Phụ nữ",
-        ("farmers_association", Lang::Vi) => "Hội Nông dân",
-        ("veterans_association", Lang::Vi) => "Hội Cựu chiến binh",
-        (_, Lang::Vi) => "Khác",
-        ("party", Lang::En) => "Party member",
-        ("youth_union", Lang::En) => "Youth Union",
-        ("womens_union", Lang::En) => "Women's Union",
-        ("farmers_association", Lang::En) => "Farmers' Association",
-        ("veterans_association", Lang::En) => "Veterans' Association",
-        (_, Lang::En) => "Other",
-    }
-}
 
 struct CaseLine {
     code: String,

@@ -12,10 +12,12 @@ use bamho_domain::{Area, Class, Standards, Vnd, Year, classify};
 use bamho_store::{HouseholdQuery, YearRow};
 use serde::Deserialize;
 
+use super::labels::{class_label, relation_word};
 use super::{Frame, html};
 use crate::AppState;
-use crate::auth::{PageUser, Signed, url_encode};
+use crate::auth::{PageUser, Signed};
 use crate::error::WebError;
+use crate::http::url_encode;
 use crate::i18n::Lang;
 
 /// Query of the list, shared by the page and the API.
@@ -83,14 +85,6 @@ impl ListQuery {
             after: filled(&self.after).or_else(|| filled(&self.cursor)),
             limit,
         })
-    }
-}
-
-pub fn class_label(class: &str, lang: Lang) -> String {
-    match (Class::parse(class), lang) {
-        (Some(c), Lang::Vi) => c.name_vi().to_owned(),
-        (Some(c), Lang::En) => c.name_en().to_owned(),
-        (None, _) => "—".to_owned(),
     }
 }
 
@@ -254,21 +248,6 @@ struct VisitLine {
     next_due: String,
 }
 
-pub fn relation_word(r: &str, lang: Lang) -> &'static str {
-    match (r, lang) {
-        ("head", Lang::Vi) => "Chủ hộ",
-        ("spouse", Lang::Vi) => "Vợ/chồng",
-        ("child", Lang::Vi) => "Con",
-        ("parent", Lang::Vi) => "Cha/mẹ",
-        (_, Lang::Vi) => "Khác",
-        ("head", Lang::En) => "Head",
-        ("spouse", Lang::En) => "Spouse",
-        ("child", Lang::En) => "Child",
-        ("parent", Lang::En) => "Parent",
-        (_, Lang::En) => "Other",
-    }
-}
-
 /// One year's class, the rule that decided it and its deprivations, in the reader's language.
 fn year_view(y: &YearRow, lang: Lang) -> YearView {
     let t = lang.texts();
@@ -383,7 +362,7 @@ pub async fn view_household_get(
             )
         })
         .collect();
-    let organisation = |o: &str| super::followup::organisation_label(o, lang);
+    let organisation = |o: &str| super::labels::organisation_label(o, lang);
     let assignments = state
         .store
         .assignments(&code)

@@ -95,7 +95,7 @@ pub async fn view_login_post(
 ) -> Result<Response, WebError> {
     let lang = Lang::from_headers(&headers);
     let next = local_path(form.next.as_deref());
-    let csrf_ok = auth::cookie(&headers, LOGIN_CSRF_COOKIE)
+    let csrf_ok = crate::http::cookie(&headers, LOGIN_CSRF_COOKIE)
         .is_some_and(|c| same_secret(&c, &form.csrf_token));
     if !csrf_ok {
         return login_form(
@@ -175,7 +175,7 @@ pub async fn view_logout_post(
     Form(form): Form<CsrfForm>,
 ) -> Result<Response, WebError> {
     signed.check_csrf(&form.csrf_token)?;
-    if let Some(token) = auth::cookie(&headers, SESSION_COOKIE) {
+    if let Some(token) = crate::http::cookie(&headers, SESSION_COOKIE) {
         state.store.end_session(&token_hash(&token)).await?;
     }
     let mut response = Redirect::to("/login").into_response();

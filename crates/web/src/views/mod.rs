@@ -5,6 +5,7 @@ pub mod edit;
 pub mod followup;
 pub mod home;
 pub mod households;
+pub mod labels;
 pub mod login;
 pub mod print;
 pub mod requests;
@@ -123,7 +124,7 @@ impl Frame {
             username: s.user.username.clone(),
             role: role.to_owned(),
             csrf: s.csrf.clone(),
-            path: crate::auth::url_encode(path),
+            path: crate::http::url_encode(path),
         }
     }
 }

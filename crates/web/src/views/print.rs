@@ -8,9 +8,10 @@ use bamho_domain::ethnic::EthnicGroups;
 use bamho_domain::units::{Level, Units, review_day};
 use bamho_domain::{Class, Year};
 
-use super::households::class_label;
 use super::html;
-use super::review::{commune_name, review_in_reach};
+use super::labels::class_label;
+use super::labels::commune_name;
+use super::review::review_in_reach;
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::WebError;

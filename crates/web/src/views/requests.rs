@@ -10,7 +10,7 @@ use bamho_domain::{Date, Year};
 use bamho_store::NewRequest;
 use serde::Deserialize;
 
-use super::review::commune_name;
+use super::labels::commune_name;
 use super::{Frame, html};
 use crate::AppState;
 use crate::auth::PageUser;

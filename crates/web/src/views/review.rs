@@ -12,22 +12,12 @@ use bamho_domain::{Date, Year};
 use bamho_store::{Decision, Meeting, Reach, ReviewRow, StoreError};
 use serde::Deserialize;
 
-use super::households::class_label;
+use super::labels::{class_label, commune_name};
 use super::{Frame, html};
 use crate::AppState;
 use crate::auth::{PageUser, Signed};
 use crate::error::WebError;
 use crate::i18n::Lang;
-
-pub fn commune_name(code: &str, year: u16) -> String {
-    let units = Units::national();
-    let day = Year::new(year)
-        .map(review_day)
-        .unwrap_or_else(|_| crate::clock::today());
-    units
-        .find(Level::Commune, code, day)
-        .map_or(code.to_owned(), |u| units.get(u).full_name())
-}
 
 /// The review if the user reaches its commune; otherwise 404, as if it did not exist.
 pub async fn review_in_reach(state: &AppState, s: &Signed, id: i64) -> Result<ReviewRow, WebError> {

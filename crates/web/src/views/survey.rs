@@ -14,7 +14,7 @@ use bamho_domain::{Standard, Standards, Vnd, Year, classify};
 use bamho_store::{HouseholdDetail, StoreError, SurveyInput};
 use serde::Deserialize;
 
-use super::households::class_label;
+use super::labels::class_label;
 use super::{Frame, html};
 use crate::AppState;
 use crate::auth::{PageUser, Signed};

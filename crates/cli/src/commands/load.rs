@@ -1,0 +1,72 @@
+//! A year's columns for reports: from a households.csv (the parallel reader, or the validating
+//! one when it declines) or from a database within a scope.
+
+use std::path::Path;
+
+use anyhow::{Context, bail};
+use bamho_analytics::{Snapshot, snapshot_from_records};
+use bamho_domain::units::{Level, Units};
+use bamho_domain::{Date, Standards, Year};
+use bamho_io::{Table, households};
+
+use super::{redact, report_errors};
+
+pub fn from_file(input: &Path, year: Year) -> anyhow::Result<Option<Snapshot>> {
+    let standard = Standards::embedded()
+        .for_year(year)
+        .with_context(|| format!("no poverty standard governs {year}"))?;
+    let bytes = std::fs::read(input).with_context(|| format!("cannot read {}", input.display()))?;
+    // The parallel column reader takes the common case; anything it cannot vouch for goes to the
+    // validating reader, which reports the file, row, column and value.
+    if let Ok(snapshot) = bamho_analytics::fastcsv::read_year(&bytes, year, standard) {
+        return Ok(Some(snapshot));
+    }
+    let parsed = Table::read(&input.display().to_string(), &bytes)
+        .and_then(|t| households::parse(&t, Some(year)));
+    match parsed {
+        Ok(records) => Ok(Some(snapshot_from_records(
+            year,
+            standard,
+            records.iter().map(|(_, r)| r),
+        )?)),
+        Err(errors) => {
+            report_errors(&errors, "report refused");
+            Ok(None)
+        }
+    }
+}
+
+pub async fn from_db(
+    db: &str,
+    year: Year,
+    scope: Option<&str>,
+    today: Date,
+) -> anyhow::Result<Snapshot> {
+    let store = bamho_store::open(db)
+        .await
+        .with_context(|| format!("cannot open {}", redact(db)))?;
+    let units = Units::national();
+    let Some(code) = scope else {
+        return Ok(store.snapshot(year, None).await?);
+    };
+    if let Some(province) = units.find(Level::Province, code, today) {
+        let communes: Vec<String> = units
+            .children(province)
+            .into_iter()
+            .filter(|c| units.get(*c).level == Level::Commune && units.get(*c).in_force_on(today))
+            .map(|c| units.get(c).code.clone())
+            .collect();
+        return Ok(store.snapshot(year, Some(&communes)).await?);
+    }
+    if units.find(Level::Commune, code, today).is_some() {
+        return Ok(store.snapshot(year, Some(&[code.to_owned()])).await?);
+    }
+    let mut snapshot = store.snapshot(year, None).await?;
+    if !snapshot.villages.iter().any(|v| v == code) {
+        bail!(
+            "--scope {code}: no province or commune in force today, and no village, has this code"
+        );
+    }
+    snapshot.retain_village(code);
+    Ok(snapshot)
+}
