@@ -59,17 +59,7 @@ pub async fn view_dashboard_get(
 ) -> Result<Response, WebError> {
     let today = crate::clock::today();
     let totals = state.store.totals().await?;
-    let decided: Vec<u16> = totals
-        .years
-        .iter()
-        .filter(|y| y.2 > 0)
-        .map(|y| y.0)
-        .collect();
-    let years = if decided.is_empty() {
-        totals.years.iter().map(|y| y.0).collect()
-    } else {
-        decided
-    };
+    let years = super::home::decided_years(&totals);
     let mut snapshots: Vec<Snapshot> = Vec::new();
     for y in &years {
         let year = Year::new(*y).map_err(|e| WebError::Internal(e.to_string()))?;

@@ -84,6 +84,21 @@ fn points(now: f64, before: Option<f64>, lang: Lang) -> String {
     }
 }
 
+/// The years with decisions (all years when none is decided yet), oldest first.
+pub fn decided_years(totals: &bamho_store::Totals) -> Vec<u16> {
+    let decided: Vec<u16> = totals
+        .years
+        .iter()
+        .filter(|y| y.2 > 0)
+        .map(|y| y.0)
+        .collect();
+    if decided.is_empty() {
+        totals.years.iter().map(|y| y.0).collect()
+    } else {
+        decided
+    }
+}
+
 pub async fn view_home_get(
     PageUser(s): PageUser,
     State(state): State<AppState>,
@@ -91,17 +106,7 @@ pub async fn view_home_get(
     let today = crate::clock::today();
     let totals = state.store.totals().await?;
     // The latest decided year against the one before; an open review's partial surveys would mislead.
-    let decided: Vec<u16> = totals
-        .years
-        .iter()
-        .filter(|y| y.2 > 0)
-        .map(|y| y.0)
-        .collect();
-    let years = if decided.is_empty() {
-        totals.years.iter().map(|y| y.0).collect()
-    } else {
-        decided
-    };
+    let years = decided_years(&totals);
     let mut current = None;
     let mut previous = None;
     if let Some(&latest) = years.last() {
