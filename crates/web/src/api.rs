@@ -98,11 +98,7 @@ async fn get_household(
     State(state): State<AppState>,
     Path(code): Path<String>,
 ) -> Result<Json<Value>, WebError> {
-    let detail = state
-        .store
-        .household(&s.reach, &code)
-        .await?
-        .ok_or_else(|| s.not_found())?;
+    let detail = crate::views::household_in_reach(&state, &s, &code).await?;
     s.require_names()?;
     let standards = Standards::embedded();
     let classifications: Vec<Value> = detail

@@ -12,7 +12,7 @@ use bamho_domain::ethnic::EthnicGroups;
 use bamho_domain::{CitizenId, Relation, Sex};
 use bamho_store::{HouseholdDetail, MemberInput, StoreError};
 
-use super::{Frame, html};
+use super::{Frame, household_for_entry, html};
 use crate::AppState;
 use crate::auth::{PageUser, Signed};
 use crate::error::WebError;
@@ -300,16 +300,6 @@ struct EditView {
     message: String,
 }
 
-async fn editable(state: &AppState, s: &Signed, code: &str) -> Result<HouseholdDetail, WebError> {
-    let detail = state
-        .store
-        .household(&s.reach, code)
-        .await?
-        .ok_or_else(|| s.not_found())?;
-    s.require_entry()?;
-    Ok(detail)
-}
-
 async fn edit_view(
     state: &AppState,
     s: &Signed,
@@ -368,7 +358,7 @@ pub async fn view_edit_get(
     State(state): State<AppState>,
     Path(code): Path<String>,
 ) -> Result<Response, WebError> {
-    let detail = editable(&state, &s, &code).await?;
+    let detail = household_for_entry(&state, &s, &code).await?;
     edit_view(&state, &s, &detail, None, String::new()).await
 }
 
@@ -389,7 +379,7 @@ pub async fn view_member_post(
     Form(form): Form<MemberPost>,
 ) -> Result<Response, WebError> {
     s.check_csrf(&form.csrf_token)?;
-    let detail = editable(&state, &s, &code).await?;
+    let detail = household_for_entry(&state, &s, &code).await?;
     let at = crate::clock::stamp();
     if no > 0 && !detail.members.iter().any(|m| m.person_no == no) {
         return Err(s.not_found());
@@ -435,7 +425,7 @@ pub async fn view_move_post(
     Form(form): Form<MoveForm>,
 ) -> Result<Response, WebError> {
     s.check_csrf(&form.csrf_token)?;
-    editable(&state, &s, &code).await?;
+    household_for_entry(&state, &s, &code).await?;
     if !village_options(&state, &s)
         .await?
         .iter()
@@ -462,7 +452,7 @@ pub async fn view_split_post(
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
     s.check_csrf(form.get("csrf_token").map_or("", String::as_str))?;
-    let detail = editable(&state, &s, &code).await?;
+    let detail = household_for_entry(&state, &s, &code).await?;
     let leaving: Vec<u16> = detail
         .members
         .iter()
@@ -507,7 +497,7 @@ pub async fn view_merge_post(
     Form(form): Form<MergeForm>,
 ) -> Result<Response, WebError> {
     s.check_csrf(&form.csrf_token)?;
-    let detail = editable(&state, &s, &code).await?;
+    let detail = household_for_entry(&state, &s, &code).await?;
     let into = form.into.trim();
     if into == code || state.store.household(&s.reach, into).await?.is_none() {
         let message = if s.lang == Lang::Vi {

@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use super::labels::commune_name;
 use super::labels::{class_label, organisation_label};
-use super::{Frame, html};
+use super::{Frame, household_for_entry, household_in_reach, html};
 use crate::AppState;
 use crate::auth::{PageUser, Signed};
 use crate::error::WebError;
@@ -259,12 +259,7 @@ pub async fn view_assign_post(
     Form(f): Form<AssignForm>,
 ) -> Result<Response, WebError> {
     s.check_csrf(&f.csrf_token)?;
-    let detail = state
-        .store
-        .household(&s.reach, &code)
-        .await?
-        .ok_or_else(|| s.not_found())?;
-    s.require_entry()?;
+    let detail = household_for_entry(&state, &s, &code).await?;
     let from = Date::parse(&f.from).map_err(|e| s.bad_request(e.to_string()))?;
     let supporters = state
         .store
@@ -311,12 +306,7 @@ pub async fn view_end_assignment_post(
     Form(f): Form<EndForm>,
 ) -> Result<Response, WebError> {
     s.check_csrf(&f.csrf_token)?;
-    state
-        .store
-        .household(&s.reach, &code)
-        .await?
-        .ok_or_else(|| s.not_found())?;
-    s.require_entry()?;
+    household_for_entry(&state, &s, &code).await?;
     if !state
         .store
         .assignments(&code)
@@ -358,11 +348,7 @@ pub async fn view_visit_post(
     Form(f): Form<VisitForm>,
 ) -> Result<Response, WebError> {
     s.check_csrf(&f.csrf_token)?;
-    state
-        .store
-        .household(&s.reach, &code)
-        .await?
-        .ok_or_else(|| s.not_found())?;
+    household_in_reach(&state, &s, &code).await?;
     if !matches!(
         s.role,
         Role::Supporter | Role::CommuneOfficer | Role::ProvinceAdmin

@@ -13,7 +13,7 @@ use bamho_store::{HouseholdQuery, YearRow};
 use serde::Deserialize;
 
 use super::labels::{class_label, relation_word};
-use super::{Frame, html};
+use super::{Frame, household_in_reach, html};
 use crate::AppState;
 use crate::auth::{PageUser, Signed};
 use crate::error::WebError;
@@ -303,11 +303,7 @@ pub async fn view_household_get(
     State(state): State<AppState>,
     Path(code): Path<String>,
 ) -> Result<Response, WebError> {
-    let detail = state
-        .store
-        .household(&s.reach, &code)
-        .await?
-        .ok_or_else(|| s.not_found())?;
+    let detail = household_in_reach(&state, &s, &code).await?;
     s.require_names()?;
     let today = crate::clock::today();
     let units = Units::national();

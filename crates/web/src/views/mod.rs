@@ -129,6 +129,30 @@ impl Frame {
     }
 }
 
+/// A household the user reaches — 404 otherwise, with no hint that it exists.
+pub async fn household_in_reach(
+    state: &AppState,
+    s: &crate::auth::Signed,
+    code: &str,
+) -> Result<bamho_store::HouseholdDetail, WebError> {
+    state
+        .store
+        .household(&s.reach, code)
+        .await?
+        .ok_or_else(|| s.not_found())
+}
+
+/// A household the user reaches and may enter data for (404 outside the scope, then 403 for the role).
+pub async fn household_for_entry(
+    state: &AppState,
+    s: &crate::auth::Signed,
+    code: &str,
+) -> Result<bamho_store::HouseholdDetail, WebError> {
+    let detail = household_in_reach(state, s, code).await?;
+    s.require_entry()?;
+    Ok(detail)
+}
+
 /// Renders a template into an HTML response.
 pub fn html<T: askama::Template>(template: &T) -> Result<Response, WebError> {
     Ok(axum::response::Html(template.render()?).into_response())

@@ -8,10 +8,10 @@ use bamho_domain::ethnic::EthnicGroups;
 use bamho_domain::units::{Level, Units, review_day};
 use bamho_domain::{Class, Year};
 
-use super::html;
 use super::labels::class_label;
 use super::labels::commune_name;
 use super::review::review_in_reach;
+use super::{household_in_reach, html};
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::WebError;
@@ -115,11 +115,7 @@ pub async fn view_certificate_get(
     State(state): State<AppState>,
     Path((code, year)): Path<(String, u16)>,
 ) -> Result<Response, WebError> {
-    let detail = state
-        .store
-        .household(&s.reach, &code)
-        .await?
-        .ok_or_else(|| s.not_found())?;
+    let detail = household_in_reach(&state, &s, &code).await?;
     s.require_names()?;
     let y = detail
         .years

@@ -11,7 +11,7 @@ use bamho_store::NewRequest;
 use serde::Deserialize;
 
 use super::labels::commune_name;
-use super::{Frame, html};
+use super::{Frame, household_for_entry, html};
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::WebError;
@@ -78,12 +78,7 @@ pub async fn view_request_post(
     Form(f): Form<RequestForm>,
 ) -> Result<Response, WebError> {
     s.check_csrf(&f.csrf_token)?;
-    let detail = state
-        .store
-        .household(&s.reach, &code)
-        .await?
-        .ok_or_else(|| s.not_found())?;
-    s.require_entry()?;
+    let detail = household_for_entry(&state, &s, &code).await?;
     let received = Date::parse(&f.received_on).map_err(|e| s.bad_request(e.to_string()))?;
     let form = match f.form.as_str() {
         "form01" | "form04" => f.form.clone(),

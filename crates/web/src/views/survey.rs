@@ -15,7 +15,7 @@ use bamho_store::{HouseholdDetail, StoreError, SurveyInput};
 use serde::Deserialize;
 
 use super::labels::class_label;
-use super::{Frame, html};
+use super::{Frame, household_for_entry, html};
 use crate::AppState;
 use crate::auth::{PageUser, Signed};
 use crate::error::WebError;
@@ -73,12 +73,7 @@ async fn context(
     code: &str,
     year: Option<&str>,
 ) -> Result<(HouseholdDetail, Year, &'static Standard), WebError> {
-    let detail = state
-        .store
-        .household(&s.reach, code)
-        .await?
-        .ok_or_else(|| s.not_found())?;
-    s.require_entry()?;
+    let detail = household_for_entry(state, s, code).await?;
     let year = match year {
         Some(y) => {
             Year::parse(y).map_err(|e| s.bad_request(format!("{}: {e}", s.lang.texts().year)))?
@@ -337,12 +332,8 @@ pub async fn view_survey_post(
         errors,
     };
     let mut response = html(&view)?;
-    if !view_ok(&view) {
+    if !view.errors.is_empty() {
         *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
     }
     Ok(response)
-}
-
-fn view_ok(view: &SurveyView) -> bool {
-    view.errors.is_empty()
 }
