@@ -1,12 +1,26 @@
 //! From a user's role and scope to the households they reach (DESIGN.md "Scope"): a unit in force
 //! today covers the households whose village lies in it today, with their whole history.
 
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
 use bamho_domain::units::{Level, Units};
 use bamho_domain::{Date, Role};
 use bamho_store::Reach;
 
-/// The communes in force on `today` that a province or commune code covers.
+/// The communes in force on `today` that a province or commune code covers. A province's list is
+/// worked out once per day and kept: every request of a province officer needs it.
 pub fn communes_of(code: &str, today: Date) -> Option<Vec<String>> {
+    type Cache = Mutex<HashMap<(String, Date), Vec<String>>>;
+    static PROVINCES: OnceLock<Cache> = OnceLock::new();
+    let cache = PROVINCES.get_or_init(Cache::default);
+    if let Some(list) = cache
+        .lock()
+        .ok()
+        .and_then(|c| c.get(&(code.to_owned(), today)).cloned())
+    {
+        return Some(list);
+    }
     let units = Units::national();
     if let Some(province) = units.find(Level::Province, code, today) {
         let communes = units
@@ -14,7 +28,10 @@ pub fn communes_of(code: &str, today: Date) -> Option<Vec<String>> {
             .into_iter()
             .filter(|c| units.get(*c).level == Level::Commune && units.get(*c).in_force_on(today))
             .map(|c| units.get(c).code.clone())
-            .collect();
+            .collect::<Vec<_>>();
+        if let Ok(mut c) = cache.lock() {
+            c.insert((code.to_owned(), today), communes.clone());
+        }
         return Some(communes);
     }
     units
