@@ -9,6 +9,7 @@ pub mod ethnic;
 pub mod registry;
 pub mod review;
 pub mod standard;
+pub mod support;
 pub mod types;
 pub mod units;
 
@@ -16,5 +17,6 @@ pub use access::Role;
 pub use classify::{Assessment, Class, Classification, Deprivations, Lang, classify};
 pub use registry::{EventKind, HouseholdEvent, HouseholdYear, Member, VillageCode};
 pub use standard::{Standard, Standards};
+pub use support::{Catalogue, LoanStatus, LoanTerms};
 pub use types::{Area, CitizenId, Date, HouseholdCode, InvalidValue, Relation, Sex, Vnd, Year};
 pub use units::{Level, Unit, UnitId, Units};

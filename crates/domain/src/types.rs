@@ -215,6 +215,19 @@ impl Date {
         Self::from_unix_days(self.to_unix_days() + days).unwrap_or(self)
     }
 
+    /// The same day `months` months later, or the month's last day when it is shorter
+    /// (31 January + 1 month = 28 or 29 February).
+    pub fn add_months(self, months: u32) -> Self {
+        let total = u32::from(self.year) * 12 + u32::from(self.month) - 1 + months;
+        let (Ok(year), month) = (u16::try_from(total / 12), (total % 12) as u8 + 1) else {
+            return self;
+        };
+        (1..=self.day)
+            .rev()
+            .find_map(|day| Self::new(year, month, day).ok())
+            .unwrap_or(self)
+    }
+
     /// The Vietnamese written form, dd/mm/yyyy.
     pub fn vi(self) -> String {
         format!("{:02}/{:02}/{:04}", self.day, self.month, self.year)
@@ -336,6 +349,15 @@ impl Relation {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn months_are_added_keeping_the_day_or_the_month_end() {
+        let d = |s: &str| Date::parse(s).unwrap();
+        assert_eq!(d("2024-01-31").add_months(1), d("2024-02-29"));
+        assert_eq!(d("2023-11-15").add_months(2), d("2024-01-15"));
+        assert_eq!(d("2023-11-15").add_months(0), d("2023-11-15"));
+        assert_eq!(d("2022-03-31").add_months(36), d("2025-03-31"));
+    }
 
     #[test]
     fn household_codes_refuse_spaces_and_overlong_values() {
