@@ -124,9 +124,9 @@ impl Catalogue {
             return Err(format!("unknown programme {programme:?}"));
         };
         match project {
-            Some(code) if !p.projects.iter().any(|x| x.code == code) => Err(format!(
-                "programme {programme} has no project {code:?}"
-            )),
+            Some(code) if !p.projects.iter().any(|x| x.code == code) => {
+                Err(format!("programme {programme} has no project {code:?}"))
+            }
             _ => Ok(()),
         }
     }
@@ -237,7 +237,11 @@ mod tests {
         assert!(!c.programme("90").unwrap().runs_in(2026));
         assert_eq!(c.loan_programme("poor").unwrap().rate_percent, Some(6.6));
         for e in c.causes.iter().chain(&c.kinds).chain(&c.lenders) {
-            assert!(["V", "P", "U"].contains(&e.confidence.as_str()), "{}", e.code);
+            assert!(
+                ["V", "P", "U"].contains(&e.confidence.as_str()),
+                "{}",
+                e.code
+            );
         }
     }
 
@@ -264,8 +268,14 @@ mod tests {
         assert_eq!(loan.maturity(), date("2024-02-29"));
         let balance = loan.balance([Vnd::new(20_000_000), Vnd::new(10_000_000)]);
         assert_eq!(balance, Vnd::new(20_000_000));
-        assert_eq!(loan.status(balance, date("2024-02-29")), LoanStatus::Current);
-        assert_eq!(loan.status(balance, date("2024-03-01")), LoanStatus::Overdue);
+        assert_eq!(
+            loan.status(balance, date("2024-02-29")),
+            LoanStatus::Current
+        );
+        assert_eq!(
+            loan.status(balance, date("2024-03-01")),
+            LoanStatus::Overdue
+        );
         let paid = loan.balance([Vnd::new(60_000_000)]);
         assert_eq!(paid, Vnd::new(0));
         assert_eq!(loan.status(paid, date("2030-01-01")), LoanStatus::Repaid);

@@ -10,6 +10,7 @@ mod directory;
 mod editing;
 mod exports;
 mod followup;
+mod ledger;
 mod prepare;
 mod reviews;
 mod seed;
@@ -32,6 +33,11 @@ pub use exports::{Exports, HouseholdYearRow, MemberExportRow};
 pub use followup::{
     AssignmentRow, CaseRow, FollowUp, NewSupporter, NewVisit, ORGANISATIONS, SupporterRow, VisitRow,
 };
+pub use ledger::{
+    ActivityRow, BatchVisit, CauseRow, FollowUpBatch, FollowedRow, Ledger, LoanRow, NewLoan,
+    NewSupport, NewTour, NewTwinning, OverdueLoan, RepaymentRow, SupportRow, TourPartRow, TourRow,
+    TwinningRow,
+};
 pub use reviews::{
     Meeting, NewRequest, RequestRow, ReviewHousehold, ReviewRow, Reviews, SurveyInput,
 };
@@ -43,6 +49,9 @@ pub enum StoreError {
     NotFound(String),
     #[error("conflict: {0}")]
     Conflict(String),
+    /// A value the store refuses (an unknown code, an impossible amount).
+    #[error("invalid: {0}")]
+    Invalid(String),
     #[error("the database URL is not understood: {0}")]
     Url(String),
     #[error(transparent)]
@@ -117,12 +126,20 @@ pub struct Totals {
 
 /// The storage port: every capability of a database.
 pub trait Store:
-    Registry + Accounts + Directory + Reviews + Editing + FollowUp + Exports + std::fmt::Debug
+    Registry + Accounts + Directory + Reviews + Editing + FollowUp + Ledger + Exports + std::fmt::Debug
 {
 }
 
 impl<T> Store for T where
-    T: Registry + Accounts + Directory + Reviews + Editing + FollowUp + Exports + std::fmt::Debug
+    T: Registry
+        + Accounts
+        + Directory
+        + Reviews
+        + Editing
+        + FollowUp
+        + Ledger
+        + Exports
+        + std::fmt::Debug
 {
 }
 

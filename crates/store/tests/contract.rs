@@ -819,6 +819,333 @@ async fn a_year_carries_forward_households_not_reviewed_again(store: Arc<dyn Sto
     );
 }
 
+async fn the_ledger_keeps_causes_pairings_tours_support_and_loans(store: Arc<dyn Store>) {
+    use bamho_domain::{LoanStatus, Vnd};
+    use bamho_store::{
+        ActivityRow, BatchVisit, FollowUpBatch, NewLoan, NewSupport, NewSupporter, NewTour,
+        NewTwinning, RepaymentRow, StoreError,
+    };
+    let batch = district(60);
+    store.import(&batch, &options()).await.unwrap();
+    let mut codes: Vec<String> = batch
+        .households
+        .iter()
+        .map(|(_, r)| r.household.as_str().to_owned())
+        .collect();
+    codes.sort();
+    codes.dedup();
+    let (poor, helper, other) = (codes[0].clone(), codes[1].clone(), codes[2].clone());
+
+    // Causes: replaced per year; an unknown cause is refused and changes nothing.
+    let causes = [
+        ("no_land".to_owned(), String::new()),
+        ("illness".to_owned(), "the father".to_owned()),
+    ];
+    store
+        .set_causes(&poor, 2025, &causes, "officer", "t")
+        .await
+        .unwrap();
+    store
+        .set_causes(&poor, 2024, &causes[..1], "officer", "t")
+        .await
+        .unwrap();
+    assert!(matches!(
+        store
+            .set_causes(
+                &poor,
+                2025,
+                &[("lazy".to_owned(), String::new())],
+                "officer",
+                "t"
+            )
+            .await,
+        Err(StoreError::Invalid(_))
+    ));
+    let kept = store.causes(&poor).await.unwrap();
+    assert_eq!(
+        kept.iter()
+            .map(|c| (c.year, c.cause.as_str()))
+            .collect::<Vec<_>>(),
+        [(2025, "illness"), (2025, "no_land"), (2024, "no_land")]
+    );
+
+    // Pairing: seen from both households; activities kept in order; ended with a date.
+    let twinning = NewTwinning {
+        household_code: poor.clone(),
+        helper_code: Some(helper.clone()),
+        helper_name: "Hộ A Blông".into(),
+        from_date: "2024-03-01".into(),
+        commitments: "share coffee seedlings, teach grafting".into(),
+    };
+    let tid = store.add_twinning(&twinning, "officer", "t").await.unwrap();
+    for (on, what) in [
+        ("2024-05-02", "grafted 40 coffee trees"),
+        ("2024-04-01", "gave 200 seedlings"),
+    ] {
+        let a = ActivityRow {
+            on_date: on.into(),
+            description: what.into(),
+        };
+        store
+            .add_twinning_activity(tid, &a, "officer", "t")
+            .await
+            .unwrap();
+    }
+    let seen = store.twinnings(&helper).await.unwrap();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].household_code, poor);
+    assert_eq!(seen[0].activities[0].on_date, "2024-04-01");
+    store
+        .end_twinning(tid, "2025-12-31", "officer", "t")
+        .await
+        .unwrap();
+    assert_eq!(
+        store.twinnings(&poor).await.unwrap()[0].to_date.as_deref(),
+        Some("2025-12-31")
+    );
+    let itself = NewTwinning {
+        helper_code: Some(poor.clone()),
+        ..twinning.clone()
+    };
+    assert!(store.add_twinning(&itself, "officer", "t").await.is_err());
+
+    // A study tour lands whole or not at all.
+    let tour = NewTour {
+        commune_code: "23365".into(),
+        held_on: "2025-04-10".into(),
+        model: "Sâm Ngọc Linh dưới tán rừng".into(),
+        organiser: "Hội Nông dân xã".into(),
+        participants: vec![
+            (poor.clone(), "plant 100 ginseng seedlings".into()),
+            (other.clone(), String::new()),
+        ],
+    };
+    store.add_tour(&tour, "officer", "t").await.unwrap();
+    let twice = NewTour {
+        participants: vec![(poor.clone(), String::new()), (poor.clone(), String::new())],
+        ..tour.clone()
+    };
+    assert!(store.add_tour(&twice, "officer", "t").await.is_err());
+    let stranger = NewTour {
+        participants: vec![("XX-000000".into(), String::new())],
+        ..tour.clone()
+    };
+    assert!(matches!(
+        store.add_tour(&stranger, "officer", "t").await,
+        Err(StoreError::NotFound(_))
+    ));
+    let tours = store.tours(Some(&["23365".to_owned()])).await.unwrap();
+    assert_eq!((tours.len(), tours[0].participants), (1, 2));
+    assert_eq!(
+        store.tours_of(&poor).await.unwrap()[0].plan,
+        "plant 100 ginseng seedlings"
+    );
+    assert!(
+        store
+            .tours(Some(&["23341".to_owned()]))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // Support: the programme and project must exist together; the outcome comes later.
+    let support = NewSupport {
+        household_code: poor.clone(),
+        given_on: "2024-06-01".into(),
+        programme: "90".into(),
+        project: Some("DA5".into()),
+        kind: "housing".into(),
+        amount: Some(40_000_000),
+        quantity: Some(1),
+        provider: "UBND xã".into(),
+        outcome: None,
+        outcome_on: None,
+    };
+    let sid = store
+        .record_support(&support, "officer", "t")
+        .await
+        .unwrap();
+    let wrong = NewSupport {
+        project: Some("DA9".into()),
+        ..support.clone()
+    };
+    assert!(matches!(
+        store.record_support(&wrong, "officer", "t").await,
+        Err(StoreError::Invalid(_))
+    ));
+    assert!(
+        store
+            .support_outcome(&other, sid, "finished", "2024-12-01", "officer", "t")
+            .await
+            .is_err()
+    );
+    store
+        .support_outcome(
+            &poor,
+            sid,
+            "the house is finished",
+            "2024-12-01",
+            "officer",
+            "t",
+        )
+        .await
+        .unwrap();
+    let given = store.support(&poor).await.unwrap();
+    assert_eq!(given.len(), 1);
+    assert_eq!(
+        given[0].support.outcome.as_deref(),
+        Some("the house is finished")
+    );
+    assert_eq!(given[0].support.amount, Some(40_000_000));
+
+    // Loans: balance from repayments, overdue after maturity, no repaying more than is owed.
+    let loan = NewLoan {
+        household_code: poor.clone(),
+        lender: "vbsp".into(),
+        programme: "poor".into(),
+        amount: Vnd::new(50_000_000),
+        rate_bp: 660,
+        term_months: 36,
+        disbursed_on: Date::parse("2022-08-15").unwrap(),
+        savings_group: "Tổ TK&VV thôn Long Năng".into(),
+        entrusted_by: "womens_union".into(),
+        purpose: "raise cows".into(),
+    };
+    let lid = store.record_loan(&loan, "officer", "t").await.unwrap();
+    for (on, amount) in [("2023-08-15", 10_000_000), ("2024-08-15", 15_000_000)] {
+        let r = RepaymentRow {
+            paid_on: on.into(),
+            amount,
+        };
+        store
+            .record_repayment(&poor, lid, &r, "officer", "t")
+            .await
+            .unwrap();
+    }
+    let too_much = RepaymentRow {
+        paid_on: "2025-01-01".into(),
+        amount: 30_000_000,
+    };
+    assert!(matches!(
+        store
+            .record_repayment(&poor, lid, &too_much, "officer", "t")
+            .await,
+        Err(StoreError::Invalid(_))
+    ));
+    assert!(
+        store
+            .record_repayment(&other, lid, &too_much, "officer", "t")
+            .await
+            .is_err()
+    );
+    let loans = store.loans(&poor).await.unwrap();
+    assert_eq!(
+        (loans[0].due_on.as_str(), loans[0].balance()),
+        ("2025-08-15", 25_000_000)
+    );
+    assert_eq!(loans[0].status(today()), LoanStatus::Overdue);
+    let commune = store
+        .household(&bamho_store::Reach::All, &poor)
+        .await
+        .unwrap()
+        .unwrap()
+        .commune_code;
+    let overdue = store
+        .overdue_loans(Some(std::slice::from_ref(&commune)), "2026-11-29")
+        .await
+        .unwrap();
+    assert_eq!(overdue.len(), 1);
+    assert_eq!(overdue[0].loan.repayments.len(), 2);
+    assert!(
+        store
+            .overdue_loans(Some(&["00000".to_owned()]), "2026-11-29")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        store
+            .overdue_loans(None, "2025-08-15")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // A district's records in one go: assignments, visits and the rest, and the due visits.
+    let batch = FollowUpBatch {
+        supporters: vec![NewSupporter {
+            full_name: "A Thanh".into(),
+            organisation: "youth_union".into(),
+            commune_code: "23365".into(),
+            phone: None,
+            username: None,
+        }],
+        assignments: vec![
+            (
+                0,
+                other.clone(),
+                "2024-01-01".into(),
+                None,
+                "poor 2023".into(),
+            ),
+            (
+                0,
+                helper.clone(),
+                "2024-01-01".into(),
+                Some("2024-12-31".into()),
+                "near-poor 2023".into(),
+            ),
+        ],
+        visits: vec![BatchVisit {
+            supporter: 0,
+            household_code: other.clone(),
+            visited_on: "2026-06-01".into(),
+            found: "the maize failed".into(),
+            advised: "replant".into(),
+            next_steps: String::new(),
+            next_due: Some("2026-09-01".into()),
+        }],
+        causes: vec![(other.clone(), 2025, "no_capital".into())],
+        twinnings: vec![(twinning.clone(), None, vec![])],
+        tours: vec![NewTour {
+            participants: vec![(helper.clone(), String::new())],
+            ..tour.clone()
+        }],
+        support: vec![NewSupport {
+            household_code: other.clone(),
+            ..support.clone()
+        }],
+        loans: vec![(
+            NewLoan {
+                household_code: other.clone(),
+                ..loan.clone()
+            },
+            vec![RepaymentRow {
+                paid_on: "2023-01-01".into(),
+                amount: 50_000_000,
+            }],
+        )],
+    };
+    assert_eq!(
+        store.load_followup(&batch, "demo", "t").await.unwrap(),
+        11,
+        "1 supporter, 2 assignments, 1 visit, 1 cause, 1 pairing, a tour with 1 household, 1 support, a loan with 1 repayment"
+    );
+    let followed = store.followed(None).await.unwrap();
+    assert_eq!(followed.len(), 1, "only current assignments");
+    assert_eq!(
+        (followed[0].household_code.as_str(), followed[0].due()),
+        (other.as_str(), "2026-09-01")
+    );
+    assert_eq!(
+        store.loans(&other).await.unwrap()[0].status(today()),
+        LoanStatus::Repaid
+    );
+    assert_eq!(store.causes(&other).await.unwrap().len(), 1);
+    assert_eq!(store.twinnings(&poor).await.unwrap().len(), 2);
+    store.verify_audit().await.unwrap();
+}
+
 macro_rules! contract {
     ($($test:ident),* $(,)?) => {
         mod sqlite {
@@ -857,4 +1184,5 @@ contract!(
     households_are_created_edited_split_and_merged_with_their_lineage,
     supporters_follow_households_and_visits_are_kept,
     a_year_carries_forward_households_not_reviewed_again,
+    the_ledger_keeps_causes_pairings_tours_support_and_loans,
 );

@@ -12,7 +12,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use bamho_analytics::Snapshot;
 use bamho_domain::units::{Level, Units, review_day};
-use bamho_domain::{Area, Class, Date, Standards, Year};
+use bamho_domain::{Area, Catalogue, Class, Date, LoanTerms, Standards, Year};
 use bamho_io::{Batch, Errors, RowError};
 use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
 use sqlx::postgres::{PgPool, PgPoolOptions};
@@ -30,6 +30,10 @@ use crate::editing::{Editing, MemberInput};
 use crate::exports::{Exports, HouseholdYearRow, MemberExportRow};
 use crate::followup::{
     AssignmentRow, CaseRow, FollowUp, NewSupporter, NewVisit, SupporterRow, VisitRow,
+};
+use crate::ledger::{
+    ActivityRow, CauseRow, FollowUpBatch, FollowedRow, Ledger, LoanRow, NewLoan, NewSupport,
+    NewTour, NewTwinning, OverdueLoan, RepaymentRow, SupportRow, TourPartRow, TourRow, TwinningRow,
 };
 use crate::reviews::{
     Meeting, NewRequest, RequestRow, ReviewHousehold, ReviewRow, Reviews, SurveyInput,
@@ -49,6 +53,8 @@ mod editing;
 mod exports;
 #[macro_use]
 mod followup;
+#[macro_use]
+mod ledger;
 #[macro_use]
 mod registry;
 #[macro_use]
@@ -95,12 +101,14 @@ const SQLITE_MIGRATIONS: Embedded = embed!("sqlite":
     "0002_accounts.sql" => (2, "accounts"),
     "0003_review.sql" => (3, "review"),
     "0004_followup.sql" => (4, "followup"),
+    "0005_support.sql" => (5, "support"),
 );
 const POSTGRES_MIGRATIONS: Embedded = embed!("postgres":
     "0001_registry.sql" => (1, "registry"),
     "0002_accounts.sql" => (2, "accounts"),
     "0003_review.sql" => (3, "review"),
     "0004_followup.sql" => (4, "followup"),
+    "0005_support.sql" => (5, "support"),
 );
 
 /// A household-year's summary for the audit trail: the figures and class, no names.
@@ -266,6 +274,7 @@ macro_rules! backend {
         reviews_impl!($name, $db);
         editing_impl!($name, $db);
         followup_impl!($name, $db);
+        ledger_impl!($name, $db);
         exports_impl!($name, $db);
     };
 }
