@@ -168,6 +168,7 @@ impl LoanRow {
 pub struct OverdueLoan {
     pub loan: LoanRow,
     pub head_name: Option<String>,
+    pub village_code: String,
     pub village_name: Option<String>,
 }
 

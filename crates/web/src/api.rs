@@ -128,6 +128,20 @@ async fn get_household(
         .collect();
     let supporters = state.store.assignments(&code).await?;
     let visits = state.store.visits(&code).await?;
+    let today = crate::clock::today();
+    let loans: Vec<Value> = state
+        .store
+        .loans(&code)
+        .await?
+        .into_iter()
+        .map(|l| {
+            let (balance, status) = (l.balance(), l.status(today).as_str());
+            let mut v = json!(l);
+            v["balance"] = json!(balance);
+            v["status"] = json!(status);
+            v
+        })
+        .collect();
     Ok(Json(json!({
         "household_code": detail.household_code,
         "village_code": detail.village_code,
@@ -139,6 +153,11 @@ async fn get_household(
         "events": detail.events,
         "supporters": supporters,
         "visits": visits,
+        "twinnings": state.store.twinnings(&code).await?,
+        "study_tours": state.store.tours_of(&code).await?,
+        "support": state.store.support(&code).await?,
+        "loans": loans,
+        "causes": state.store.causes(&code).await?,
     })))
 }
 

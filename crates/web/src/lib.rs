@@ -147,6 +147,43 @@ pub fn router(state: AppState) -> Router {
             "/households/{code}/visits",
             post(views::followup::view_visit_post),
         )
+        .route("/overdue", get(views::overdue::view_overdue_get))
+        .route(
+            "/tours",
+            get(views::tours::view_tours_get).post(views::tours::view_tours_post),
+        )
+        .route(
+            "/households/{code}/timeline",
+            get(views::timeline::view_timeline_get),
+        )
+        .route(
+            "/households/{code}/support",
+            post(views::timeline::view_support_post),
+        )
+        .route(
+            "/households/{code}/support/outcome",
+            post(views::timeline::view_support_outcome_post),
+        )
+        .route(
+            "/households/{code}/loans",
+            post(views::timeline::view_loan_post),
+        )
+        .route(
+            "/households/{code}/loans/repayment",
+            post(views::timeline::view_repayment_post),
+        )
+        .route(
+            "/households/{code}/twinnings",
+            post(views::timeline::view_twinning_post),
+        )
+        .route(
+            "/households/{code}/twinnings/activity",
+            post(views::timeline::view_twinning_activity_post),
+        )
+        .route(
+            "/households/{code}/causes",
+            post(views::timeline::view_causes_post),
+        )
         .route("/dashboard", get(views::dashboard::view_dashboard_get))
         .nest("/api/v1", api::router())
         .fallback(views::not_found)

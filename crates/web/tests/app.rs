@@ -389,6 +389,19 @@ async fn the_authorisation_matrix_holds_for_every_route() {
             [200, 200, 404, 200, 404, 403],
         ),
         ("/requests".into(), [200, 200, 200, 403, 403, 403]),
+        ("/my".into(), [403, 403, 403, 403, 200, 403]),
+        ("/unassigned".into(), [200, 200, 200, 403, 403, 403]),
+        ("/supporters".into(), [200, 200, 200, 403, 403, 403]),
+        ("/tours".into(), [200, 200, 200, 403, 403, 403]),
+        ("/overdue".into(), [200, 200, 200, 200, 403, 403]),
+        (
+            format!("/households/{inside}/timeline"),
+            [200, 200, 404, 200, 404, 403],
+        ),
+        (
+            format!("/households/{outside}/timeline"),
+            [200, 404, 200, 404, 404, 403],
+        ),
     ];
     let api: Vec<(String, [u16; 6])> = vec![
         ("/api/v1/households".into(), [200, 200, 200, 200, 200, 403]),

@@ -6,7 +6,7 @@ macro_rules! ledger_impl {
             const LOAN_COLUMNS: &'static str = "SELECT l.id, h.code, l.lender, l.programme, l.amount, l.rate_bp, l.term_months, \
                  l.disbursed_on, l.due_on, l.savings_group, l.entrusted_by, l.purpose, \
                  (SELECT p.full_name FROM person p WHERE p.household_id = h.id AND p.relation = 'head' ORDER BY p.person_no LIMIT 1), \
-                 v.name \
+                 v.name, v.code \
                  FROM loan l JOIN household h ON h.id = l.household_id JOIN village v ON v.id = h.village_id";
 
             fn loan_of(r: &<$db as sqlx::Database>::Row) -> Result<LoanRow, sqlx::Error> {
@@ -479,7 +479,7 @@ macro_rules! ledger_impl {
                 self.with_repayments(&mut loans).await?;
                 let mut out = Vec::with_capacity(loans.len());
                 for (loan, r) in loans.into_iter().zip(&rows) {
-                    out.push(OverdueLoan { loan, head_name: r.try_get(12)?, village_name: r.try_get(13)? });
+                    out.push(OverdueLoan { loan, head_name: r.try_get(12)?, village_name: r.try_get(13)?, village_code: r.try_get(14)? });
                 }
                 Ok(out)
             }

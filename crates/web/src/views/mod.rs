@@ -7,10 +7,13 @@ pub mod home;
 pub mod households;
 pub mod labels;
 pub mod login;
+pub mod overdue;
 pub mod print;
 pub mod requests;
 pub mod review;
 pub mod survey;
+pub mod timeline;
+pub mod tours;
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
