@@ -371,6 +371,23 @@ fn the_demo_builds_once_and_summarises_the_district() {
         "{first}"
     );
     assert!(first.contains("open reviews 6"), "{first}");
+    let followup = first
+        .lines()
+        .find(|l| l.contains("follow-up:"))
+        .unwrap_or_else(|| panic!("{first}"));
+    let figures: Vec<u64> = followup
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    assert_eq!(figures.len(), 7, "{followup}");
+    assert!(
+        figures.iter().all(|n| *n > 0),
+        "every kind of follow-up record is there: {followup}"
+    );
+    assert!(
+        figures[1] > 2_000 && figures[2] > 10 * figures[1],
+        "thousands followed, visited over the years: {followup}"
+    );
     assert!(
         first.contains("2026:") && first.contains(", 0 decided"),
         "{first}"

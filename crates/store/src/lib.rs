@@ -122,6 +122,14 @@ pub struct Totals {
     /// (year, surveys, decided classifications)
     pub years: Vec<(u16, u64, u64)>,
     pub open_reviews: u64,
+    pub supporters: u64,
+    /// Households someone follows now.
+    pub followed: u64,
+    pub visits: u64,
+    pub twinnings: u64,
+    pub tours: u64,
+    pub support: u64,
+    pub loans: u64,
 }
 
 /// The storage port: every capability of a database.

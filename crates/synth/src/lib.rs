@@ -21,6 +21,7 @@ use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;
 
 pub use area::{AreaKind, village_name};
+pub use people::Names;
 
 /// What to generate.
 #[derive(Debug, Clone)]

@@ -1,6 +1,7 @@
 //! `bamho demo`: the former Đăk Glei district (DOMAIN.md §5, §9) in a SQLite file — reviews
 //! 2022–2025 decided (2022–2024 under the old units, 2025 under the new), the periodic review of
-//! 2026 open in every commune with part of the surveys entered. Built once; later runs summarise.
+//! 2026 open in every commune with part of the surveys entered, and the follow-up of poor and
+//! near-poor households since 2022. Built once; later runs summarise.
 
 use std::collections::BTreeSet;
 use std::io::Write;
@@ -133,6 +134,17 @@ pub async fn run(db: &str, addr: Option<&str>, lang: Lang) -> anyhow::Result<Exi
         "  households {} · members {} · villages {} · open reviews {}",
         totals.households, totals.members, totals.villages, totals.open_reviews
     )?;
+    writeln!(
+        out,
+        "  follow-up: supporters {} · households followed now {} · visits {} · pairings {} · study tours {} · support {} · loans {}",
+        totals.supporters,
+        totals.followed,
+        totals.visits,
+        totals.twinnings,
+        totals.tours,
+        totals.support,
+        totals.loans
+    )?;
     for (year, surveys, decided) in &totals.years {
         let snapshot = store
             .snapshot(Year::new(*year).map_err(|e| anyhow::anyhow!("{e}"))?, None)
@@ -237,6 +249,8 @@ async fn build(store: &dyn Store) -> anyhow::Result<()> {
         .collect();
     store.name_villages(&names, true).await?;
     decide_past_reviews(store, &batch, &at).await?;
+    let followup = super::demo_followup::build(&batch, SEED, today);
+    store.load_followup(&followup, "demo", &at).await?;
     let units = Units::national();
     let open = Year::new(OPEN_YEAR).map_err(|e| anyhow::anyhow!("{e}"))?;
     let communes: BTreeSet<String> = batch

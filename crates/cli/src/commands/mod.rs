@@ -4,6 +4,7 @@ mod af;
 mod changes;
 mod classify;
 mod demo;
+mod demo_followup;
 mod export;
 mod generate;
 mod import;

@@ -442,6 +442,13 @@ macro_rules! registry_impl {
                     villages: count("SELECT COUNT(*) FROM village").await?,
                     open_reviews: count("SELECT COUNT(*) FROM review WHERE state = 'open'").await?,
                     years: Vec::new(),
+                    supporters: count("SELECT COUNT(*) FROM supporter").await?,
+                    followed: count("SELECT COUNT(DISTINCT household_id) FROM assignment WHERE to_date IS NULL").await?,
+                    visits: count("SELECT COUNT(*) FROM visit").await?,
+                    twinnings: count("SELECT COUNT(*) FROM twinning").await?,
+                    tours: count("SELECT COUNT(*) FROM study_tour").await?,
+                    support: count("SELECT COUNT(*) FROM support").await?,
+                    loans: count("SELECT COUNT(*) FROM loan").await?,
                 };
                 let rows = sqlx::query(
                     "SELECT year, COUNT(*), SUM(CASE WHEN decision_id IS NULL THEN 0 ELSE 1 END) \

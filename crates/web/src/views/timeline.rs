@@ -111,7 +111,8 @@ pub async fn view_timeline_get(
             date: y
                 .decision_date
                 .clone()
-                .unwrap_or_else(|| format!("{}-12-31", y.year)),
+                // An undecided year stands at its review day.
+                .unwrap_or_else(|| format!("{}-09-01", y.year)),
             kind: if class == "poor" || class == "near_poor" {
                 "class"
             } else {
