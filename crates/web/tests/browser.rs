@@ -154,19 +154,18 @@ async fn text_with(c: &Client, needle: &str) -> String {
     last
 }
 
-/// The whole flow; each step's failure names the step.
-async fn flow(c: &Client, base: &str, household_hint: &str) -> Result<(), String> {
+/// Opens `page`, signs in as `user` on the form it redirects to, and returns where the browser
+/// lands.
+async fn sign_in(c: &Client, page: &str, user: &str) -> Result<url::Url, String> {
     let e = |step: &str| {
         let step = step.to_owned();
         move |err: fantoccini::error::CmdError| format!("{step}: {err}")
     };
-    c.goto(&format!("{base}/households"))
-        .await
-        .map_err(e("open"))?;
+    c.goto(page).await.map_err(e("open"))?;
     c.find(Locator::Id("username"))
         .await
         .map_err(e("login form"))?
-        .send_keys("ngoclinh")
+        .send_keys(user)
         .await
         .map_err(e("username"))?;
     c.find(Locator::Id("password"))
@@ -181,9 +180,18 @@ async fn flow(c: &Client, base: &str, household_hint: &str) -> Result<(), String
         .click()
         .await
         .map_err(e("sign in"))?;
-    let url = wait_url(c, |u| u.path() != "/login")
+    wait_url(c, |u| u.path() != "/login")
         .await
-        .map_err(e("after sign in"))?;
+        .map_err(e("after sign in"))
+}
+
+/// The whole flow; each step's failure names the step.
+async fn flow(c: &Client, base: &str, household_hint: &str) -> Result<(), String> {
+    let e = |step: &str| {
+        let step = step.to_owned();
+        move |err: fantoccini::error::CmdError| format!("{step}: {err}")
+    };
+    let url = sign_in(c, &format!("{base}/households"), "ngoclinh").await?;
     if !url.path().starts_with("/households") {
         return Err(format!("after sign in the browser is at {url}"));
     }
@@ -409,6 +417,147 @@ async fn sign_in_search_survey_meeting_decision_certificate_in_a_real_browser() 
             "screenshot of the failure: {}",
             artifacts().join("failure.png").display()
         );
+        let _ = client.close().await;
+        panic!("{step}");
+    }
+    client.close().await.unwrap();
+}
+
+/// A supporter on a phone logs a visit from "my households"; the officer reads the household's
+/// timeline on a desktop.
+async fn supporter_flow(c: &Client, base: &str, code: &str) -> Result<(), String> {
+    let e = |step: &str| {
+        let step = step.to_owned();
+        move |err: fantoccini::error::CmdError| format!("{step}: {err}")
+    };
+    c.set_window_size(390, 844)
+        .await
+        .map_err(e("phone width"))?;
+    let url = sign_in(c, &format!("{base}/my"), "hotro").await?;
+    if url.path() != "/my" {
+        return Err(format!("after sign in the supporter is at {url}"));
+    }
+    let mine = text_with(c, code).await;
+    if !mine.contains("Hộ của tôi") {
+        return Err(format!(
+            "no \"my households\": {}",
+            &mine[..mine.len().min(300)]
+        ));
+    }
+    c.find(Locator::Css(&format!(
+        "form[action='/households/{code}/visits'] input[name=found]"
+    )))
+    .await
+    .map_err(e("visit form"))?
+    .send_keys("Bò đã sinh bê")
+    .await
+    .map_err(e("found"))?;
+    c.find(Locator::Css(&format!(
+        "form[action='/households/{code}/visits'] input[name=next_due]"
+    )))
+    .await
+    .map_err(e("visit form"))?
+    .send_keys("15/01/2099")
+    .await
+    .map_err(e("next due"))?;
+    c.find(Locator::Css(&format!(
+        "form[action='/households/{code}/visits'] button"
+    )))
+    .await
+    .map_err(e("save visit"))?
+    .click()
+    .await
+    .map_err(e("save visit"))?;
+    let after = text_with(c, "2099-01-15").await;
+    if !after.contains("2099-01-15") {
+        return Err(format!(
+            "the visit did not land: {}",
+            &after[..after.len().min(400)]
+        ));
+    }
+    c.screenshot()
+        .await
+        .map(|png| std::fs::write(artifacts().join("my-households-phone.png"), png))
+        .map_err(e("screenshot"))?
+        .ok();
+    c.delete_all_cookies().await.map_err(e("sign out"))?;
+    c.set_window_size(1280, 900)
+        .await
+        .map_err(e("desktop width"))?;
+    sign_in(c, &format!("{base}/households/{code}/timeline"), "ngoclinh").await?;
+    let timeline = text_with(c, "Bò đã sinh bê").await;
+    for needle in ["Bò đã sinh bê", "Nhà ở", "Quá hạn"] {
+        if !timeline.contains(needle) {
+            return Err(format!(
+                "the timeline lacks {needle}: {}",
+                &timeline[..timeline.len().min(400)]
+            ));
+        }
+    }
+    c.screenshot()
+        .await
+        .map(|png| std::fs::write(artifacts().join("timeline-desktop.png"), png))
+        .map_err(e("screenshot"))?
+        .ok();
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_supporter_logs_a_visit_on_a_phone_and_the_officer_reads_the_timeline() {
+    let Some((_driver, port)) = start_driver().await else {
+        return;
+    };
+    let app = TestApp::spawn().await;
+    let code = app.household_in("23365").await;
+    let supporter = bamho_store::NewSupporter {
+        full_name: "Y Hoa".into(),
+        organisation: "womens_union".into(),
+        commune_code: "23365".into(),
+        phone: None,
+        username: Some("hotro".into()),
+    };
+    let sid = app.store.add_supporter(&supporter, "t", "t").await.unwrap();
+    app.store
+        .assign(sid, &code, "2026-01-05", "poor", "t", "t")
+        .await
+        .unwrap();
+    let support = bamho_store::NewSupport {
+        household_code: code.clone(),
+        given_on: "2024-06-01".into(),
+        programme: "90".into(),
+        project: Some("DA5".into()),
+        kind: "housing".into(),
+        amount: Some(40_000_000),
+        quantity: Some(1),
+        provider: "UBND xã".into(),
+        outcome: None,
+        outcome_on: None,
+    };
+    app.store.record_support(&support, "t", "t").await.unwrap();
+    let loan = bamho_store::NewLoan {
+        household_code: code.clone(),
+        lender: "vbsp".into(),
+        programme: "poor".into(),
+        amount: bamho_domain::Vnd::new(30_000_000),
+        rate_bp: 660,
+        term_months: 12,
+        disbursed_on: bamho_domain::Date::parse("2023-03-01").unwrap(),
+        savings_group: String::new(),
+        entrusted_by: "womens_union".into(),
+        purpose: String::new(),
+    };
+    app.store.record_loan(&loan, "t", "t").await.unwrap();
+    let server = Application::build(AppState::new(app.store.clone()), "127.0.0.1:0")
+        .await
+        .unwrap();
+    let base = format!("http://{}", server.local_addr().unwrap());
+    tokio::spawn(server.run());
+    let client = browser(port).await;
+    let result = supporter_flow(&client, &base, &code).await;
+    if let Err(step) = &result {
+        if let Ok(png) = client.screenshot().await {
+            let _ = std::fs::write(artifacts().join("failure-followup.png"), png);
+        }
         let _ = client.close().await;
         panic!("{step}");
     }

@@ -114,9 +114,9 @@ pub async fn view_timeline_get(
                 // An undecided year stands at its review day.
                 .unwrap_or_else(|| format!("{}-09-01", y.year)),
             kind: if class == "poor" || class == "near_poor" {
-                "class"
+                "class-poor"
             } else {
-                "class out"
+                "class-out"
             },
             label: format!(
                 "{} {}: {}",
