@@ -4,6 +4,7 @@
 pub mod af;
 pub mod changes;
 pub mod fastcsv;
+pub mod lasting;
 pub mod rates;
 pub mod snapshot;
 

@@ -6,6 +6,7 @@
 pub mod access;
 pub mod classify;
 pub mod ethnic;
+pub mod recognition;
 pub mod registry;
 pub mod review;
 pub mod standard;
