@@ -12,6 +12,7 @@ mod exports;
 mod followup;
 mod ledger;
 mod prepare;
+mod recognitions;
 mod reviews;
 mod seed;
 mod sql;
@@ -37,6 +38,10 @@ pub use ledger::{
     ActivityRow, BatchVisit, CauseRow, FollowUpBatch, FollowedRow, Ledger, LoanRow, NewLoan,
     NewSupport, NewTour, NewTwinning, OverdueLoan, RepaymentRow, SupportRow, TourPartRow, TourRow,
     TwinningRow,
+};
+pub use recognitions::{
+    ClassHistory, HELPER, HOUSEHOLD, HouseholdRecognition, NewNominee, NominationRow, NomineeRow,
+    RecognitionDecision, RecognitionRow, Recognitions,
 };
 pub use reviews::{
     Meeting, NewRequest, RequestRow, ReviewHousehold, ReviewRow, Reviews, SurveyInput,
@@ -134,7 +139,16 @@ pub struct Totals {
 
 /// The storage port: every capability of a database.
 pub trait Store:
-    Registry + Accounts + Directory + Reviews + Editing + FollowUp + Ledger + Exports + std::fmt::Debug
+    Registry
+    + Accounts
+    + Directory
+    + Reviews
+    + Editing
+    + FollowUp
+    + Ledger
+    + Recognitions
+    + Exports
+    + std::fmt::Debug
 {
 }
 
@@ -146,6 +160,7 @@ impl<T> Store for T where
         + Editing
         + FollowUp
         + Ledger
+        + Recognitions
         + Exports
         + std::fmt::Debug
 {

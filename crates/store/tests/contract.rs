@@ -1146,6 +1146,228 @@ async fn the_ledger_keeps_causes_pairings_tours_support_and_loans(store: Arc<dyn
     store.verify_audit().await.unwrap();
 }
 
+/// Decides every commune and year of a batch, as the commune chairs would.
+async fn decide_all(store: &dyn Store, batch: &Batch) {
+    let units = bamho_domain::Units::national();
+    let mut done = std::collections::BTreeSet::new();
+    for (_, r) in &batch.households {
+        let key = (r.year.get(), units.get(r.commune).code.clone());
+        if done.insert(key.clone()) {
+            let decision = Decision {
+                commune_code: key.1,
+                year: r.year,
+                number: format!("{}/QĐ-UBND", done.len()),
+                decided_on: Date::new(key.0, 12, 20).unwrap(),
+                signer: "Chủ tịch".into(),
+            };
+            store.decide(&decision, "t", "t").await.unwrap();
+        }
+    }
+}
+
+async fn escapes_are_nominated_with_their_helpers_and_recognised(store: Arc<dyn Store>) {
+    use bamho_domain::recognition::escapes;
+    use bamho_store::{NewSupporter, NewTwinning, NewVisit, RecognitionDecision, StoreError};
+    let batch = district(200);
+    store.import(&batch, &options()).await.unwrap();
+    decide_all(store.as_ref(), &batch).await;
+    let histories = store.class_histories(None).await.unwrap();
+    // Escapes in 2024 by today's commune, worked out from the histories with the domain rule.
+    let mut escaped: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for h in &histories {
+        if escapes(&h.classes).iter().any(|e| e.year == 2024) {
+            escaped
+                .entry(h.commune_code.clone())
+                .or_default()
+                .push(h.household_code.clone());
+        }
+    }
+    let (commune, codes) = escaped.iter().max_by_key(|(_, c)| c.len()).unwrap();
+    assert!(codes.len() >= 3, "{escaped:?}");
+    let helped = codes[0].clone();
+    let supporter = NewSupporter {
+        full_name: "Y Hoa".into(),
+        organisation: "womens_union".into(),
+        commune_code: commune.clone(),
+        phone: None,
+        username: None,
+    };
+    let sid = store.add_supporter(&supporter, "t", "t").await.unwrap();
+    store
+        .assign(sid, &helped, "2023-07-01", "poor 2023", "t", "t")
+        .await
+        .unwrap();
+    for on in ["2023-09-01", "2024-02-01", "2024-06-01"] {
+        let visit = NewVisit {
+            household_code: helped.clone(),
+            supporter_id: Some(sid),
+            visited_on: on.into(),
+            found: "x".into(),
+            advised: String::new(),
+            next_steps: String::new(),
+            next_due: None,
+        };
+        store.record_visit(&visit, "t", "t").await.unwrap();
+    }
+    let twinning = NewTwinning {
+        household_code: helped.clone(),
+        helper_code: Some(codes[1].clone()),
+        helper_name: "Hộ A Blông".into(),
+        from_date: "2024-03-01".into(),
+        commitments: "seedlings".into(),
+    };
+    store.add_twinning(&twinning, "t", "t").await.unwrap();
+
+    assert!(
+        matches!(
+            store.prepare_nominees(commune, 2026, "t", "t").await,
+            Err(StoreError::Conflict(_))
+        ),
+        "no decision yet"
+    );
+    let n = store
+        .prepare_nominees(commune, 2024, "officer", "t")
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .prepare_nominees(commune, 2024, "officer", "t")
+            .await
+            .unwrap(),
+        n,
+        "proposed once"
+    );
+    let nominees = store.nominees(commune, 2024).await.unwrap();
+    assert_eq!(nominees.len() as u64, n);
+    let mut households: Vec<String> = nominees
+        .iter()
+        .filter(|x| x.kind == "household")
+        .map(|x| x.household_code.clone())
+        .collect();
+    households.sort();
+    let mut expected = codes.clone();
+    expected.sort();
+    assert_eq!(
+        households, expected,
+        "every escape of the year, nothing else"
+    );
+    let helpers: Vec<_> = nominees
+        .iter()
+        .filter(|x| x.kind == "helper" && x.household_code == helped)
+        .collect();
+    assert_eq!(helpers.len(), 2, "the supporter and the paired household");
+    let by_supporter = helpers
+        .iter()
+        .find(|x| x.supporter_id == Some(sid))
+        .unwrap();
+    assert_eq!(
+        (by_supporter.visits, by_supporter.days),
+        (2, 366),
+        "visits in 2024, the whole leap year"
+    );
+    assert_eq!(by_supporter.organisation.as_deref(), Some("womens_union"));
+    let pair = helpers
+        .iter()
+        .find(|x| x.helper_household_code.as_deref() == Some(codes[1].as_str()))
+        .unwrap();
+    assert_eq!(pair.days, 306, "1 March to 31 December");
+
+    let decision = RecognitionDecision {
+        commune_code: commune.clone(),
+        year: 2024,
+        number: "12/QĐ-UBND".into(),
+        decided_on: "2025-01-10".into(),
+        committee: "UBND xã".into(),
+        ceremony_on: Some("2025-01-20".into()),
+    };
+    assert!(
+        matches!(
+            store.issue_recognition(&decision, "t", "t").await,
+            Err(StoreError::Conflict(_))
+        ),
+        "nominees still proposed"
+    );
+    let dropped = nominees
+        .iter()
+        .find(|x| {
+            x.kind == "household" && x.household_code != helped && x.household_code != codes[1]
+        })
+        .unwrap();
+    store
+        .set_nominee_status(commune, 2024, dropped.id, "removed", "officer", "t")
+        .await
+        .unwrap();
+    assert!(
+        store
+            .set_nominee_status("00000", 2024, dropped.id, "confirmed", "officer", "t")
+            .await
+            .is_err(),
+        "another commune's nominee"
+    );
+    let confirmed = store
+        .confirm_all(commune, 2024, "officer", "t")
+        .await
+        .unwrap();
+    assert_eq!(confirmed, n - 1);
+    store
+        .issue_recognition(&decision, "officer", "t")
+        .await
+        .unwrap();
+    assert!(
+        matches!(
+            store
+                .set_nominee_status(commune, 2024, dropped.id, "confirmed", "o", "t")
+                .await,
+            Err(StoreError::Conflict(_))
+        ),
+        "decided is final"
+    );
+    let issued = store.recognition(commune, 2024).await.unwrap().unwrap();
+    assert_eq!(issued.households as usize, codes.len() - 1);
+    assert!(issued.helpers >= 2);
+    let mine = store.recognitions_of(&helped).await.unwrap();
+    assert_eq!(mine[0].decision_number.as_deref(), Some("12/QĐ-UBND"));
+    let as_helper = store.recognitions_of(&codes[1]).await.unwrap();
+    assert!(
+        as_helper
+            .iter()
+            .any(|r| r.kind == "helper" && r.household_code == helped),
+        "{as_helper:?}"
+    );
+    assert_eq!(
+        store
+            .recognitions_of(&dropped.household_code)
+            .await
+            .unwrap()[0]
+            .status,
+        "removed"
+    );
+    assert_eq!(
+        store
+            .recognitions(Some(std::slice::from_ref(commune)), Some(2024))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(
+        store
+            .recognitions(Some(&["00000".to_owned()]), None)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let lasting = bamho_analytics::lasting::lasting(histories.iter().map(|h| {
+        bamho_analytics::lasting::EscapeHistory {
+            group: &h.commune_code,
+            classes: &h.classes,
+            helpers: &h.helpers,
+        }
+    }));
+    assert!(lasting.total.escaped as usize >= codes.len());
+    store.verify_audit().await.unwrap();
+}
+
 macro_rules! contract {
     ($($test:ident),* $(,)?) => {
         mod sqlite {
@@ -1185,4 +1407,5 @@ contract!(
     supporters_follow_households_and_visits_are_kept,
     a_year_carries_forward_households_not_reviewed_again,
     the_ledger_keeps_causes_pairings_tours_support_and_loans,
+    escapes_are_nominated_with_their_helpers_and_recognised,
 );

@@ -3,7 +3,7 @@
 //! 64-bit, booleans are 0/1); only the migrations and the connection set-up differ.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::future::Future;
 use std::pin::Pin;
 use std::str::FromStr;
@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use bamho_analytics::Snapshot;
+use bamho_domain::recognition::escapes_from;
 use bamho_domain::units::{Level, Units, review_day};
 use bamho_domain::{Area, Catalogue, Class, Date, LoanTerms, Standards, Year};
 use bamho_io::{Batch, Errors, RowError};
@@ -35,6 +36,10 @@ use crate::ledger::{
     ActivityRow, CauseRow, FollowUpBatch, FollowedRow, Ledger, LoanRow, NewLoan, NewSupport,
     NewTour, NewTwinning, OverdueLoan, RepaymentRow, SupportRow, TourPartRow, TourRow, TwinningRow,
 };
+use crate::recognitions::{
+    ClassHistory, HELPER, HOUSEHOLD, HouseholdRecognition, NewNominee, NominationRow, NomineeRow,
+    RecognitionDecision, RecognitionRow, Recognitions,
+};
 use crate::reviews::{
     Meeting, NewRequest, RequestRow, ReviewHousehold, ReviewRow, Reviews, SurveyInput,
 };
@@ -42,6 +47,7 @@ use crate::{
     Accounts, Decision, ImportError, ImportOptions, ImportSummary, NewSession, NewUser, Registry,
     StoreError, Totals, User, prepare, seed,
 };
+use recognitions::days_in_year;
 
 #[macro_use]
 mod accounts;
@@ -55,6 +61,8 @@ mod exports;
 mod followup;
 #[macro_use]
 mod ledger;
+#[macro_use]
+mod recognitions;
 #[macro_use]
 mod registry;
 #[macro_use]
@@ -102,6 +110,7 @@ const SQLITE_MIGRATIONS: Embedded = embed!("sqlite":
     "0003_review.sql" => (3, "review"),
     "0004_followup.sql" => (4, "followup"),
     "0005_support.sql" => (5, "support"),
+    "0006_recognition.sql" => (6, "recognition"),
 );
 const POSTGRES_MIGRATIONS: Embedded = embed!("postgres":
     "0001_registry.sql" => (1, "registry"),
@@ -109,6 +118,7 @@ const POSTGRES_MIGRATIONS: Embedded = embed!("postgres":
     "0003_review.sql" => (3, "review"),
     "0004_followup.sql" => (4, "followup"),
     "0005_support.sql" => (5, "support"),
+    "0006_recognition.sql" => (6, "recognition"),
 );
 
 /// A household-year's summary for the audit trail: the figures and class, no names.
@@ -275,6 +285,7 @@ macro_rules! backend {
         editing_impl!($name, $db);
         followup_impl!($name, $db);
         ledger_impl!($name, $db);
+        recognitions_impl!($name, $db);
         exports_impl!($name, $db);
     };
 }
