@@ -28,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .route("/households", get(list_households))
         .route("/households/{code}", get(get_household))
         .route("/reports/rates", get(report_rates))
+        .route("/recognitions", get(list_recognitions))
         .fallback(|| async {
             WebError::NotFound {
                 api: true,
@@ -158,7 +159,52 @@ async fn get_household(
         "support": state.store.support(&code).await?,
         "loans": loans,
         "causes": state.store.causes(&code).await?,
+        "recognitions": state.store.recognitions_of(&code).await?,
+        "standing": standing_json(&detail.years, today.year()),
     })))
+}
+
+/// `{"status": "newly_escaped", "since", "until"}`, `{"status": "relapsed", "escaped", "year"}`
+/// or null.
+fn standing_json(years: &[bamho_store::YearRow], year: u16) -> Value {
+    use bamho_domain::recognition::{Standing, standing};
+    let classes = years
+        .iter()
+        .filter_map(|y| {
+            Some((
+                y.year,
+                bamho_domain::Class::parse(y.decided_class.as_deref()?)?,
+            ))
+        })
+        .collect();
+    match standing(&classes, year) {
+        Some(Standing::NewlyEscaped { since, until }) => {
+            json!({"status": "newly_escaped", "since": since, "until": until})
+        }
+        Some(Standing::Relapsed { escaped, year }) => {
+            json!({"status": "relapsed", "escaped": escaped, "year": year})
+        }
+        None => Value::Null,
+    }
+}
+
+#[derive(Deserialize)]
+struct RecognitionsQuery {
+    year: Option<u16>,
+}
+
+/// Recognition decisions of the user's communes (names stay with the pages and the household
+/// detail: this list carries counts only).
+async fn list_recognitions(
+    ApiUser(s): ApiUser,
+    State(state): State<AppState>,
+    Query(q): Query<RecognitionsQuery>,
+) -> Result<Json<Value>, WebError> {
+    let items = state
+        .store
+        .recognitions(s.communes().as_deref(), q.year)
+        .await?;
+    Ok(Json(json!({ "items": items })))
 }
 
 #[derive(Deserialize)]

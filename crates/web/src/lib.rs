@@ -148,6 +148,36 @@ pub fn router(state: AppState) -> Router {
             post(views::followup::view_visit_post),
         )
         .route("/overdue", get(views::overdue::view_overdue_get))
+        .route("/lasting", get(views::lasting::view_lasting_get))
+        .route(
+            "/recognitions",
+            get(views::recognition::view_recognitions_get)
+                .post(views::recognition::view_recognitions_post),
+        )
+        .route(
+            "/recognitions/{commune}/{year}",
+            get(views::recognition::view_nominees_get),
+        )
+        .route(
+            "/recognitions/{commune}/{year}/status",
+            post(views::recognition::view_nominee_status_post),
+        )
+        .route(
+            "/recognitions/{commune}/{year}/add",
+            post(views::recognition::view_nominee_add_post),
+        )
+        .route(
+            "/recognitions/{commune}/{year}/decision",
+            post(views::recognition::view_recognition_decision_post),
+        )
+        .route(
+            "/recognitions/{commune}/{year}/certificates",
+            get(views::recognition::view_merit_get),
+        )
+        .route(
+            "/recognitions/{commune}/{year}/villages/{village}",
+            get(views::recognition::view_commendation_get),
+        )
         .route(
             "/tours",
             get(views::tours::view_tours_get).post(views::tours::view_tours_post),

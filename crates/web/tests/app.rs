@@ -394,6 +394,8 @@ async fn the_authorisation_matrix_holds_for_every_route() {
         ("/supporters".into(), [200, 200, 200, 403, 403, 403]),
         ("/tours".into(), [200, 200, 200, 403, 403, 403]),
         ("/overdue".into(), [200, 200, 200, 200, 403, 403]),
+        ("/recognitions".into(), [200, 200, 200, 403, 403, 403]),
+        ("/lasting".into(), [200, 200, 200, 200, 200, 200]),
         (
             format!("/households/{inside}/timeline"),
             [200, 200, 404, 200, 404, 403],

@@ -251,6 +251,7 @@ async fn build(store: &dyn Store) -> anyhow::Result<()> {
     decide_past_reviews(store, &batch, &at).await?;
     let followup = super::demo_followup::build(&batch, SEED, today);
     store.load_followup(&followup, "demo", &at).await?;
+    recognise(store, &batch, &at).await?;
     let units = Units::national();
     let open = Year::new(OPEN_YEAR).map_err(|e| anyhow::anyhow!("{e}"))?;
     let communes: BTreeSet<String> = batch
@@ -263,6 +264,39 @@ async fn build(store: &dyn Store) -> anyhow::Result<()> {
         store.open_review(&commune, open, review_day(open)).await?;
     }
     bar.finish_and_clear();
+    Ok(())
+}
+
+/// Recognitions of the households that escaped in 2022–2024, decided in January with the village
+/// ceremonies a week later; those of 2025 proposed, waiting for an officer.
+async fn recognise(store: &dyn Store, batch: &Batch, at: &str) -> anyhow::Result<()> {
+    let units = Units::national();
+    let communes: BTreeSet<String> = batch
+        .households
+        .iter()
+        .filter(|(_, r)| r.year.get() == 2025)
+        .map(|(_, r)| units.get(r.commune).code.clone())
+        .collect();
+    for commune in &communes {
+        for year in 2022..OPEN_YEAR {
+            if store.prepare_nominees(commune, year, "demo", at).await? == 0 || year == 2025 {
+                continue;
+            }
+            store.confirm_all(commune, year, "demo", at).await?;
+            let unit = units
+                .find(bamho_domain::Level::Commune, commune, clock::now()?.0)
+                .context("demo commune")?;
+            let decision = bamho_store::RecognitionDecision {
+                commune_code: commune.clone(),
+                year,
+                number: format!("{}/QĐ-KT", 10 + year - 2022),
+                decided_on: format!("{}-01-15", year + 1),
+                committee: format!("UBND {}", units.get(unit).full_name()),
+                ceremony_on: Some(format!("{}-01-22", year + 1)),
+            };
+            store.issue_recognition(&decision, "demo", at).await?;
+        }
+    }
     Ok(())
 }
 

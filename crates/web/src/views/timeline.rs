@@ -7,7 +7,10 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use bamho_domain::classify::dot_thousands;
-use bamho_domain::{Catalogue, Date, LoanStatus, Vnd};
+use std::collections::BTreeMap;
+
+use bamho_domain::recognition::{Standing, standing};
+use bamho_domain::{Catalogue, Class, Date, LoanStatus, Vnd};
 use bamho_store::{
     ActivityRow, LoanRow, NewLoan, NewSupport, NewTwinning, ORGANISATIONS, RepaymentRow, StoreError,
 };
@@ -53,6 +56,8 @@ struct TimelineView {
     head: String,
     village: String,
     class_now: String,
+    /// Newly escaped or relapsed, if either.
+    standing: String,
     supporters_now: Vec<String>,
     pairing_now: Vec<String>,
     causes_now: Vec<String>,
@@ -308,7 +313,66 @@ pub async fn view_timeline_get(
             });
         }
     }
+    for r in store.recognitions_of(&code).await? {
+        let what = match (r.kind.as_str(), r.household_code == code, vi) {
+            ("household", _, true) => format!("hộ thoát nghèo năm {}", r.year),
+            ("household", _, false) => format!("escaped poverty in {}", r.year),
+            (_, _, true) => format!("giúp đỡ hộ {} thoát nghèo năm {}", r.household_code, r.year),
+            (_, _, false) => format!("helped household {} escape in {}", r.household_code, r.year),
+        };
+        let (date, label) = match (&r.decided_on, &r.decision_number) {
+            (Some(on), Some(number)) => (
+                on.clone(),
+                format!(
+                    "{} ({number})",
+                    if vi {
+                        "Được khen thưởng"
+                    } else {
+                        "Recognised"
+                    }
+                ),
+            ),
+            _ if r.status == "removed" => continue,
+            _ => (
+                format!("{}-12-31", r.year),
+                if vi {
+                    "Được đề xuất khen thưởng"
+                } else {
+                    "Nominated for recognition"
+                }
+                .to_owned(),
+            ),
+        };
+        events.push(Event {
+            date,
+            kind: "merit",
+            label,
+            text: format!("{} — {what}", r.name),
+        });
+    }
     events.sort_by(|a, b| b.date.cmp(&a.date));
+    let classes: BTreeMap<u16, Class> = detail
+        .years
+        .iter()
+        .filter_map(|y| Some((y.year, Class::parse(y.decided_class.as_deref()?)?)))
+        .collect();
+    let standing = match standing(&classes, today.year()) {
+        Some(Standing::NewlyEscaped { since, until }) => {
+            if vi {
+                format!("Hộ mới thoát nghèo năm {since} (đến hết năm {until})")
+            } else {
+                format!("Newly escaped in {since} (until the end of {until})")
+            }
+        }
+        Some(Standing::Relapsed { escaped, year }) => {
+            if vi {
+                format!("Tái nghèo năm {year} (đã thoát năm {escaped})")
+            } else {
+                format!("Relapsed in {year} (escaped in {escaped})")
+            }
+        }
+        None => String::new(),
+    };
     let latest_causes = causes.first().map(|c| c.year);
     let causes_now: Vec<String> = causes
         .iter()
@@ -364,6 +428,7 @@ pub async fn view_timeline_get(
                 y.year
             )
         }),
+        standing,
         supporters_now: assignments
             .iter()
             .filter(|a| a.to_date.is_none())

@@ -57,29 +57,54 @@ pub const USERS: [(&str, &str, Option<&str>); 6] = [
 ];
 pub const PASSWORD: &str = "correct horse";
 
+/// The synthetic households every test app holds: 400 of the demo area, reviewed 2024 and 2025.
+fn synthetic() -> Batch {
+    let mut sinks = Sinks {
+        households: Vec::new(),
+        members: Vec::new(),
+        events: Vec::new(),
+    };
+    let config = Config {
+        households: 400,
+        seed: 5,
+        years: 2024..=2025,
+        area: AreaKind::DakGlei,
+    };
+    generate(&config, &mut sinks, &mut |_| {}).unwrap();
+    let mut batch = Batch::default();
+    let mut errors = Errors::default();
+    batch.read("h.csv", &sinks.households, &mut errors);
+    batch.read("m.csv", &sinks.members, &mut errors);
+    assert!(errors.is_empty(), "{errors}");
+    batch
+}
+
 impl TestApp {
+    /// Decides every commune's review of 2024 and 2025, as the commune chairs would in December.
+    pub async fn decide_all(&self) {
+        let units = bamho_domain::Units::national();
+        let mut done = std::collections::BTreeSet::new();
+        for (_, r) in &synthetic().households {
+            let key = (r.year, units.get(r.commune).code.clone());
+            if done.insert(key.clone()) {
+                let decision = bamho_store::Decision {
+                    commune_code: key.1,
+                    year: key.0,
+                    number: format!("{}/QĐ-UBND", done.len()),
+                    decided_on: Date::new(key.0.get(), 12, 20).unwrap(),
+                    signer: "Chủ tịch UBND xã".into(),
+                };
+                self.store.decide(&decision, "test", "t").await.unwrap();
+            }
+        }
+    }
+
     pub async fn spawn() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let store = bamho_store::open(&dir.path().join("t.sqlite").to_string_lossy())
             .await
             .unwrap();
-        let mut sinks = Sinks {
-            households: Vec::new(),
-            members: Vec::new(),
-            events: Vec::new(),
-        };
-        let config = Config {
-            households: 400,
-            seed: 5,
-            years: 2024..=2025,
-            area: AreaKind::DakGlei,
-        };
-        generate(&config, &mut sinks, &mut |_| {}).unwrap();
-        let mut batch = Batch::default();
-        let mut errors = Errors::default();
-        batch.read("h.csv", &sinks.households, &mut errors);
-        batch.read("m.csv", &sinks.members, &mut errors);
-        assert!(errors.is_empty(), "{errors}");
+        let batch = synthetic();
         let options = ImportOptions {
             replace: false,
             dry_run: false,
