@@ -563,3 +563,125 @@ async fn a_supporter_logs_a_visit_on_a_phone_and_the_officer_reads_the_timeline(
     }
     client.close().await.unwrap();
 }
+
+/// An officer proposes the nominees of 2025, confirms them, records the decision and prints the
+/// certificates of merit and a village's commendation list.
+async fn recognition_flow(c: &Client, base: &str) -> Result<(), String> {
+    let e = |step: &str| {
+        let step = step.to_owned();
+        move |err: fantoccini::error::CmdError| format!("{step}: {err}")
+    };
+    sign_in(c, &format!("{base}/recognitions"), "ngoclinh").await?;
+    c.find(Locator::Css("form[action='/recognitions'] button"))
+        .await
+        .map_err(e("propose"))?
+        .click()
+        .await
+        .map_err(e("propose"))?;
+    wait_url(c, |u| u.path().starts_with("/recognitions/23365/"))
+        .await
+        .map_err(e("nominees"))?;
+    c.find(Locator::Css("button[value=all]"))
+        .await
+        .map_err(e("confirm all"))?
+        .click()
+        .await
+        .map_err(e("confirm all"))?;
+    ready(c).await;
+    c.find(Locator::Id("number"))
+        .await
+        .map_err(e("decision form"))?
+        .send_keys("7/QĐ-UBND")
+        .await
+        .map_err(e("number"))?;
+    c.find(Locator::Id("ceremony_on"))
+        .await
+        .map_err(e("decision form"))?
+        .send_keys("20/01/2026")
+        .await
+        .map_err(e("ceremony"))?;
+    c.find(Locator::Css("form[action$='/decision'] button"))
+        .await
+        .map_err(e("decide"))?
+        .click()
+        .await
+        .map_err(e("decide"))?;
+    let decided = text_with(c, "7/QĐ-UBND").await;
+    if !decided.contains("In giấy khen") {
+        return Err(format!(
+            "no decision shown: {}",
+            &decided[..decided.len().min(400)]
+        ));
+    }
+    c.screenshot()
+        .await
+        .map(|png| std::fs::write(artifacts().join("nominees-desktop.png"), png))
+        .map_err(e("screenshot"))?
+        .ok();
+    let village = c
+        .find(Locator::Css("a[href*='/villages/']"))
+        .await
+        .map_err(e("village list link"))?
+        .attr("href")
+        .await
+        .map_err(e("village list link"))?
+        .unwrap_or_default();
+    c.find(Locator::Css("a[href$='/certificates']"))
+        .await
+        .map_err(e("certificates link"))?
+        .click()
+        .await
+        .map_err(e("certificates"))?;
+    let merit = text_with(c, "GIẤY KHEN").await;
+    if !merit.contains("vượt khó, vươn lên thoát") {
+        return Err(format!(
+            "no certificate of merit: {}",
+            &merit[..merit.len().min(400)]
+        ));
+    }
+    c.set_window_size(1123, 794)
+        .await
+        .map_err(e("A4 landscape"))?;
+    c.screenshot()
+        .await
+        .map(|png| std::fs::write(artifacts().join("certificate-of-merit.png"), png))
+        .map_err(e("screenshot"))?
+        .ok();
+    c.goto(&format!("{base}{village}"))
+        .await
+        .map_err(e("village list"))?;
+    let list = text_with(c, "DANH SÁCH").await;
+    if !list.contains("ngày 20 tháng 01 năm 2026") {
+        return Err(format!("no ceremony day: {}", &list[..list.len().min(400)]));
+    }
+    c.screenshot()
+        .await
+        .map(|png| std::fs::write(artifacts().join("commendation-list.png"), png))
+        .map_err(e("screenshot"))?
+        .ok();
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_officer_recognises_escapes_and_prints_certificates_in_a_real_browser() {
+    let Some((_driver, port)) = start_driver().await else {
+        return;
+    };
+    let app = TestApp::spawn().await;
+    app.decide_all().await;
+    let server = Application::build(AppState::new(app.store.clone()), "127.0.0.1:0")
+        .await
+        .unwrap();
+    let base = format!("http://{}", server.local_addr().unwrap());
+    tokio::spawn(server.run());
+    let client = browser(port).await;
+    let result = recognition_flow(&client, &base).await;
+    if let Err(step) = &result {
+        if let Ok(png) = client.screenshot().await {
+            let _ = std::fs::write(artifacts().join("failure-recognition.png"), png);
+        }
+        let _ = client.close().await;
+        panic!("{step}");
+    }
+    client.close().await.unwrap();
+}
