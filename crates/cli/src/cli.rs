@@ -42,6 +42,14 @@ pub enum Format {
     Json,
 }
 
+/// What `report` writes: a table to read, JSON (DESIGN.md), or the official workbook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Table,
+    Json,
+    Xlsx,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ExportWhat {
     PostingList,
@@ -202,8 +210,9 @@ pub enum Command {
         by: Vec<String>,
         #[arg(long, value_enum, default_value = "recorded")]
         boundaries: BoundariesArg,
+        /// xlsx: the official workbook (needs --out).
         #[arg(long, value_enum, default_value = "table")]
-        format: Format,
+        format: ReportFormat,
         /// The year's changes in poor households (report form 7.2) and the transition matrix.
         #[arg(long)]
         changes: bool,

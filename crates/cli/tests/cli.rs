@@ -735,3 +735,114 @@ fn changes_add_up_and_agree_between_file_and_database() {
     assert_eq!(from_db["poor"], from_file["poor"]);
     assert_eq!(from_db["transitions"], from_file["transitions"]);
 }
+
+/// The cells of a workbook's sheet as text, row by row.
+fn sheet(path: &Path, name: &str) -> Vec<Vec<String>> {
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(path).unwrap();
+    let range = book.worksheet_range(name).unwrap();
+    range
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect()
+}
+
+#[test]
+fn the_official_workbook_has_every_form_and_agrees_with_the_json_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let gen_dir = generated(dir.path(), "600", "2022-2024");
+    let households = gen_dir.join("households.csv");
+    let db = dir.path().join("w.sqlite");
+    let db = format!("sqlite://{}", db.display());
+    ok(&[
+        "import",
+        "--db",
+        &db,
+        s(&households),
+        s(&gen_dir.join("members.csv")),
+        s(&gen_dir.join("events.csv")),
+    ]);
+    let json: Value = serde_json::from_str(&ok(&[
+        "report", "--db", &db, "--year", "2024", "--format", "json",
+    ]))
+    .unwrap();
+    let from_db = dir.path().join("db.xlsx");
+    let said = ok(&[
+        "report",
+        "--db",
+        &db,
+        "--year",
+        "2024",
+        "--format",
+        "xlsx",
+        "--out",
+        s(&from_db),
+    ]);
+    assert!(said.contains("8 sheets"), "{said}");
+    let from_file = dir.path().join("file.xlsx");
+    ok(&[
+        "report",
+        "--input",
+        s(&households),
+        "--year",
+        "2024",
+        "--format",
+        "xlsx",
+        "--out",
+        s(&from_file),
+    ]);
+    let names = {
+        use calamine::Reader;
+        let book: calamine::Xlsx<_> = calamine::open_workbook(&from_file).unwrap();
+        book.sheet_names()
+    };
+    assert_eq!(
+        names,
+        [
+            "7.1 Tổng hợp theo xã",
+            "7.2 Biến động hộ nghèo",
+            "Ma trận chuyển đổi",
+            "7.4-7.5 Thiếu hụt",
+            "7.9 Theo dân tộc"
+        ],
+        "a households.csv fills the forms it can"
+    );
+    for book in [&from_db, &from_file] {
+        let summary = sheet(book, "7.1 Tổng hợp theo xã");
+        assert_eq!(
+            summary[0][0],
+            "TỔNG HỢP KẾT QUẢ RÀ SOÁT HỘ NGHÈO, HỘ CẬN NGHÈO"
+        );
+        let total = summary.iter().find(|r| r[1] == "Tổng cộng").unwrap();
+        assert_eq!(total[2], json["total"]["households"].to_string());
+        assert_eq!(total[3], json["total"]["poor"].to_string());
+        let changes = sheet(book, "7.2 Biến động hộ nghèo");
+        let end = changes.iter().find(|r| r[0] == "9").unwrap();
+        assert_eq!(
+            end[2],
+            json["total"]["poor"].to_string(),
+            "(9) is the year's poor households"
+        );
+        let ethnic = sheet(book, "7.9 Theo dân tộc");
+        assert_eq!(
+            ethnic.iter().find(|r| r[0] == "Tổng số").unwrap()[1],
+            json["total"]["households"].to_string()
+        );
+    }
+    let list = sheet(&from_db, "Danh sách hộ");
+    let listed = list.iter().skip(4).filter(|r| !r[1].is_empty()).count() as u64;
+    let expected =
+        json["total"]["poor"].as_u64().unwrap() + json["total"]["near_poor"].as_u64().unwrap();
+    assert_eq!(
+        listed, expected,
+        "every poor and near-poor household, with its members under it"
+    );
+    assert!(
+        list.iter()
+            .skip(4)
+            .any(|r| r[1].is_empty() && !r[3].is_empty()),
+        "member rows"
+    );
+    let refused = failure(&["report", "--db", &db, "--year", "2024", "--format", "xlsx"]);
+    assert!(refused.contains("--out"), "{refused}");
+}

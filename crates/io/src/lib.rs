@@ -6,6 +6,7 @@ pub mod errors;
 pub mod households;
 pub mod members;
 pub mod table;
+pub mod workbook;
 
 use bamho_domain::{HouseholdEvent, HouseholdYear, Member};
 

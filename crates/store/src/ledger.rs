@@ -200,6 +200,18 @@ impl FollowedRow {
     }
 }
 
+/// Support given in a year, summed by programme, project and kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SupportSummary {
+    pub programme: String,
+    pub project: Option<String>,
+    pub kind: String,
+    pub households: u64,
+    pub items: u64,
+    pub amount: u64,
+    pub quantity: u64,
+}
+
 /// A whole district's follow-up records, loaded at once (the demo, a migration from another
 /// system). Supporters are referred to by their place in `supporters`, households by code.
 #[derive(Debug, Clone, Default)]
@@ -319,6 +331,21 @@ pub trait Ledger: Send + Sync {
 
     /// Households of these communes someone follows now, one row per supporter, by village.
     async fn followed(&self, communes: Option<&[String]>) -> Result<Vec<FollowedRow>, StoreError>;
+
+    /// Households by cause of poverty and by their class in `year` (a household with two causes
+    /// counts under both): (cause, class, households).
+    async fn cause_counts(
+        &self,
+        year: u16,
+        reach: &crate::Reach,
+    ) -> Result<Vec<(String, String, u64)>, StoreError>;
+
+    /// Support given in `year` to households within the reach.
+    async fn support_summary(
+        &self,
+        year: u16,
+        reach: &crate::Reach,
+    ) -> Result<Vec<SupportSummary>, StoreError>;
 
     /// Loads a batch of follow-up records in one transaction; returns how many rows landed.
     async fn load_followup(

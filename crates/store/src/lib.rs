@@ -36,8 +36,8 @@ pub use followup::{
 };
 pub use ledger::{
     ActivityRow, BatchVisit, CauseRow, FollowUpBatch, FollowedRow, Ledger, LoanRow, NewLoan,
-    NewSupport, NewTour, NewTwinning, OverdueLoan, RepaymentRow, SupportRow, TourPartRow, TourRow,
-    TwinningRow,
+    NewSupport, NewTour, NewTwinning, OverdueLoan, RepaymentRow, SupportRow, SupportSummary,
+    TourPartRow, TourRow, TwinningRow,
 };
 pub use recognitions::{
     ClassHistory, HELPER, HOUSEHOLD, HouseholdRecognition, NewNominee, NominationRow, NomineeRow,

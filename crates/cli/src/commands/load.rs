@@ -36,6 +36,31 @@ pub fn from_file(input: &Path, year: Year) -> anyhow::Result<Option<Snapshot>> {
     }
 }
 
+/// The reach a `--scope` gives: a province's or a commune's communes in force today, a village,
+/// or everything.
+pub fn reach_for(scope: Option<&str>, today: Date) -> bamho_store::Reach {
+    let units = Units::national();
+    let Some(code) = scope else {
+        return bamho_store::Reach::All;
+    };
+    if let Some(province) = units.find(Level::Province, code, today) {
+        return bamho_store::Reach::Communes(
+            units
+                .children(province)
+                .into_iter()
+                .filter(|c| {
+                    units.get(*c).level == Level::Commune && units.get(*c).in_force_on(today)
+                })
+                .map(|c| units.get(c).code.clone())
+                .collect(),
+        );
+    }
+    if units.find(Level::Commune, code, today).is_some() {
+        return bamho_store::Reach::Communes(vec![code.to_owned()]);
+    }
+    bamho_store::Reach::Village(code.to_owned())
+}
+
 pub async fn from_db(
     db: &str,
     year: Year,
@@ -45,28 +70,18 @@ pub async fn from_db(
     let store = bamho_store::open(db)
         .await
         .with_context(|| format!("cannot open {}", redact(db)))?;
-    let units = Units::national();
-    let Some(code) = scope else {
-        return Ok(store.snapshot(year, None).await?);
-    };
-    if let Some(province) = units.find(Level::Province, code, today) {
-        let communes: Vec<String> = units
-            .children(province)
-            .into_iter()
-            .filter(|c| units.get(*c).level == Level::Commune && units.get(*c).in_force_on(today))
-            .map(|c| units.get(c).code.clone())
-            .collect();
-        return Ok(store.snapshot(year, Some(&communes)).await?);
+    match reach_for(scope, today) {
+        bamho_store::Reach::Communes(communes) => Ok(store.snapshot(year, Some(&communes)).await?),
+        bamho_store::Reach::Village(code) => {
+            let mut snapshot = store.snapshot(year, None).await?;
+            if !snapshot.villages.iter().any(|v| *v == code) {
+                bail!(
+                    "--scope {code}: no province or commune in force today, and no village, has this code"
+                );
+            }
+            snapshot.retain_village(&code);
+            Ok(snapshot)
+        }
+        _ => Ok(store.snapshot(year, None).await?),
     }
-    if units.find(Level::Commune, code, today).is_some() {
-        return Ok(store.snapshot(year, Some(&[code.to_owned()])).await?);
-    }
-    let mut snapshot = store.snapshot(year, None).await?;
-    if !snapshot.villages.iter().any(|v| v == code) {
-        bail!(
-            "--scope {code}: no province or commune in force today, and no village, has this code"
-        );
-    }
-    snapshot.retain_village(code);
-    Ok(snapshot)
 }

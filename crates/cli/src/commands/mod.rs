@@ -12,6 +12,7 @@ mod load;
 mod report;
 mod serve;
 mod user;
+mod workbook;
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};

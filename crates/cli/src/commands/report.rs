@@ -13,7 +13,7 @@ use bamho_domain::{Date, Year};
 
 use super::load::{from_db, from_file};
 use super::output;
-use crate::cli::{BoundariesArg, Format, Lang};
+use crate::cli::{BoundariesArg, Format, Lang, ReportFormat};
 use crate::clock;
 
 #[derive(Debug)]
@@ -22,7 +22,7 @@ pub struct Args {
     pub year: u16,
     pub by: Vec<String>,
     pub boundaries: BoundariesArg,
-    pub format: Format,
+    pub format: ReportFormat,
     pub lang: Lang,
     /// The year's changes (report form 7.2) and transitions instead of rates.
     pub changes: bool,
@@ -41,18 +41,22 @@ pub async fn run(
         .filter(|k| !k.trim().is_empty())
         .map(|k| Key::parse(k).with_context(|| format!("--by {k}: one of province, district, commune, village, ethnicity, minority, area")))
         .collect::<anyhow::Result<Vec<_>>>()?;
-    let (today, _) = clock::now()?;
+    let (today, at) = clock::now()?;
+    let boundaries = match args.boundaries {
+        BoundariesArg::Recorded => Boundaries::Recorded,
+        BoundariesArg::Current => Boundaries::Current,
+    };
+    let format = match args.format {
+        ReportFormat::Xlsx => {
+            let out = out.context("--format xlsx writes a workbook: give --out FILE.xlsx")?;
+            return write_workbook(db, input, args, boundaries, (today, &at), out).await;
+        }
+        ReportFormat::Json => Format::Json,
+        ReportFormat::Table => Format::Table,
+    };
     if args.changes {
-        return super::changes::run(
-            db,
-            input,
-            year,
-            args.scope.as_deref(),
-            args.format,
-            today,
-            out,
-        )
-        .await;
+        return super::changes::run(db, input, year, args.scope.as_deref(), format, today, out)
+            .await;
     }
     let (snapshot, scope) = match (db, input) {
         (Some(db), _) => (
@@ -65,17 +69,102 @@ pub async fn run(
         },
         (None, None) => bail!("give --db or --input"),
     };
-    let boundaries = match args.boundaries {
-        BoundariesArg::Recorded => Boundaries::Recorded,
-        BoundariesArg::Current => Boundaries::Current,
-    };
     let report = rates(&snapshot, &keys, boundaries, today, &scope);
     let mut w = output(out)?;
-    match args.format {
+    match format {
         Format::Json => writeln!(w, "{}", serde_json::to_string_pretty(&report)?)?,
         Format::Table => write_table(&mut w, &report, &keys, args.lang, today)?,
     }
     w.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The first review year bamho's standards cover.
+const FIRST_YEAR: u16 = 2022;
+
+/// The official workbook of a year: every sheet a households.csv can fill, and from a database
+/// the causes, the support and the list of households with their members (audited as an export).
+async fn write_workbook(
+    db: Option<&str>,
+    input: Option<&Path>,
+    args: &Args,
+    boundaries: Boundaries,
+    (today, at): (Date, &str),
+    out: &Path,
+) -> anyhow::Result<ExitCode> {
+    let mut snapshots = Vec::new();
+    for y in FIRST_YEAR..=args.year {
+        let y = Year::new(y).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let snapshot = match (db, input) {
+            (Some(db), _) => from_db(db, y, args.scope.as_deref(), today).await?,
+            (None, Some(input)) => match from_file(input, y)? {
+                Some(s) => s,
+                None => return Ok(ExitCode::FAILURE),
+            },
+            (None, None) => bail!("give --db or --input"),
+        };
+        // Years before the file's first are left out: there is nothing to compare with.
+        if !snapshot.is_empty() || y.get() == args.year {
+            snapshots.push(snapshot);
+        }
+    }
+    let scope = match (db, args.scope.as_deref()) {
+        (None, _) => "file".to_owned(),
+        (Some(_), Some(s)) => s.to_owned(),
+        (Some(_), None) => "all".to_owned(),
+    };
+    let extras = match db {
+        Some(db) => {
+            let store = bamho_store::open(db)
+                .await
+                .with_context(|| format!("cannot open {}", super::redact(db)))?;
+            let reach = super::load::reach_for(args.scope.as_deref(), today);
+            let households: Vec<_> = store
+                .export_household_years(&reach)
+                .await?
+                .into_iter()
+                .filter(|h| h.year == args.year && (h.class == "poor" || h.class == "near_poor"))
+                .collect();
+            let wanted: std::collections::BTreeSet<&str> = households
+                .iter()
+                .map(|h| h.household_code.as_str())
+                .collect();
+            let mut members: std::collections::BTreeMap<String, Vec<_>> = Default::default();
+            for m in store.export_members(&reach).await? {
+                if wanted.contains(m.household_code.as_str()) {
+                    members.entry(m.household_code.clone()).or_default().push(m);
+                }
+            }
+            let extras = super::workbook::Extras {
+                causes: store.cause_counts(args.year, &reach).await?,
+                support: store.support_summary(args.year, &reach).await?,
+                members,
+                households,
+            };
+            store
+                .record_export(
+                    "report-workbook",
+                    &scope,
+                    extras.households.len(),
+                    "cli",
+                    at,
+                )
+                .await?;
+            Some(extras)
+        }
+        None => None,
+    };
+    let inputs = super::workbook::Inputs {
+        snapshots: &snapshots,
+        scope: &scope,
+        boundaries,
+        today,
+        extras,
+    };
+    let sheets = super::workbook::sheets(&inputs)?;
+    bamho_io::workbook::write(out, &sheets)?;
+    let mut w = std::io::stdout().lock();
+    writeln!(w, "wrote {} ({} sheets)", out.display(), sheets.len())?;
     Ok(ExitCode::SUCCESS)
 }
 

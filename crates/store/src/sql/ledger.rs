@@ -517,6 +517,48 @@ macro_rules! ledger_impl {
                 Ok(out)
             }
 
+            async fn cause_counts(&self, year: u16, reach: &Reach) -> Result<Vec<(String, String, u64)>, StoreError> {
+                let mut qb = QueryBuilder::<$db>::new(
+                    "SELECT pc.cause, COALESCE(c.decided_class, c.class), COUNT(DISTINCT pc.household_id) FROM poverty_cause pc \
+                     JOIN household h ON h.id = pc.household_id JOIN village v ON v.id = h.village_id \
+                     JOIN classification c ON c.household_id = pc.household_id AND c.year = pc.year WHERE pc.year = ",
+                );
+                qb.push_bind(i64::from(year));
+                Self::push_reach(&mut qb, reach);
+                qb.push(" GROUP BY pc.cause, COALESCE(c.decided_class, c.class) ORDER BY pc.cause");
+                let rows = qb.build().fetch_all(&self.pool).await?;
+                let mut out = Vec::with_capacity(rows.len());
+                for r in &rows {
+                    out.push((r.try_get(0)?, r.try_get(1)?, r.try_get::<i64, _>(2)? as u64));
+                }
+                Ok(out)
+            }
+
+            async fn support_summary(&self, year: u16, reach: &Reach) -> Result<Vec<SupportSummary>, StoreError> {
+                let mut qb = QueryBuilder::<$db>::new(
+                    "SELECT s.programme, s.project, s.kind, COUNT(DISTINCT s.household_id), COUNT(*), \
+                     CAST(SUM(COALESCE(s.amount, 0)) AS BIGINT), CAST(SUM(COALESCE(s.quantity, 0)) AS BIGINT) FROM support s \
+                     JOIN household h ON h.id = s.household_id JOIN village v ON v.id = h.village_id WHERE s.given_on >= ",
+                );
+                qb.push_bind(format!("{year}-01-01")).push(" AND s.given_on <= ").push_bind(format!("{year}-12-31"));
+                Self::push_reach(&mut qb, reach);
+                qb.push(" GROUP BY s.programme, s.project, s.kind ORDER BY s.programme, s.project, s.kind");
+                let rows = qb.build().fetch_all(&self.pool).await?;
+                let mut out = Vec::with_capacity(rows.len());
+                for r in &rows {
+                    out.push(SupportSummary {
+                        programme: r.try_get(0)?,
+                        project: r.try_get(1)?,
+                        kind: r.try_get(2)?,
+                        households: r.try_get::<i64, _>(3)? as u64,
+                        items: r.try_get::<i64, _>(4)? as u64,
+                        amount: r.try_get::<i64, _>(5)? as u64,
+                        quantity: r.try_get::<i64, _>(6)? as u64,
+                    });
+                }
+                Ok(out)
+            }
+
             async fn load_followup(&self, batch: &FollowUpBatch, actor: &str, at: &str) -> Result<u64, StoreError> {
                 let mut tx = self.pool.begin().await?;
                 Self::lock_writers(&mut tx).await?;

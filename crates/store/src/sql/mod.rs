@@ -34,7 +34,8 @@ use crate::followup::{
 };
 use crate::ledger::{
     ActivityRow, CauseRow, FollowUpBatch, FollowedRow, Ledger, LoanRow, NewLoan, NewSupport,
-    NewTour, NewTwinning, OverdueLoan, RepaymentRow, SupportRow, TourPartRow, TourRow, TwinningRow,
+    NewTour, NewTwinning, OverdueLoan, RepaymentRow, SupportRow, SupportSummary, TourPartRow,
+    TourRow, TwinningRow,
 };
 use crate::recognitions::{
     ClassHistory, HELPER, HOUSEHOLD, HouseholdRecognition, NewNominee, NominationRow, NomineeRow,
