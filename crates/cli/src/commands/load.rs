@@ -74,7 +74,7 @@ pub async fn from_db(
         bamho_store::Reach::Communes(communes) => Ok(store.snapshot(year, Some(&communes)).await?),
         bamho_store::Reach::Village(code) => {
             let mut snapshot = store.snapshot(year, None).await?;
-            if !snapshot.villages.iter().any(|v| *v == code) {
+            if !snapshot.villages.contains(&code) {
                 bail!(
                     "--scope {code}: no province or commune in force today, and no village, has this code"
                 );
