@@ -238,7 +238,7 @@ pub fn sheets(inputs: &Inputs<'_>) -> anyhow::Result<Vec<Sheet>> {
             .map(|(i, (ind, (p, n)))| {
                 vec![
                     Cell::Count(i as u64 + 1),
-                    format!("{} ({})", ind.name_vi, ind.dimension).into(),
+                    format!("{} ({})", ind.name_vi, dimension_vi(&ind.dimension)).into(),
                     Cell::Count(*p),
                     Cell::Percent(percent(*p, poor)),
                     Cell::Count(*n),
@@ -484,6 +484,19 @@ fn database_sheets(extras: &Extras, year: Year, subtitle: &str) -> Vec<Sheet> {
         ..Sheet::default()
     });
     out
+}
+
+/// The dimensions of the standard, as the forms name them.
+fn dimension_vi(code: &str) -> &str {
+    match code {
+        "employment" => "Việc làm",
+        "health" => "Y tế",
+        "education" => "Giáo dục",
+        "housing" => "Nhà ở",
+        "water_sanitation" => "Nước sinh hoạt và vệ sinh",
+        "information" => "Thông tin",
+        other => other,
+    }
 }
 
 fn relation_vi(r: &str) -> &'static str {
