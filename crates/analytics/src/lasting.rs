@@ -101,6 +101,80 @@ pub fn lasting<'a>(histories: impl IntoIterator<Item = EscapeHistory<'a>>) -> La
     }
 }
 
+/// Households poor or near-poor one year, and how many of them escaped the next.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct EscapeRow {
+    pub key: String,
+    /// Household-years poor or near-poor in the year before a decided year.
+    pub at_risk: u32,
+    pub escaped: u32,
+}
+
+impl EscapeRow {
+    fn new(key: &str) -> Self {
+        Self {
+            key: key.to_owned(),
+            ..Self::default()
+        }
+    }
+
+    /// Percent that escaped.
+    pub fn rate(&self) -> Option<f64> {
+        (self.at_risk > 0).then(|| 100.0 * f64::from(self.escaped) / f64::from(self.at_risk))
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct EscapeRates {
+    pub total: EscapeRow,
+    /// "with" and "without" a supporter during the year.
+    pub by_supporter: Vec<EscapeRow>,
+    /// By the organisation of the supporters during the year.
+    pub by_organisation: Vec<EscapeRow>,
+}
+
+/// Escape rates: of the households poor or near-poor in a year, the share that escaped the next,
+/// with or without a supporter during that next year, and by the supporters' organisation.
+pub fn escape_rates<'a>(histories: impl IntoIterator<Item = EscapeHistory<'a>>) -> EscapeRates {
+    let mut total = EscapeRow::new("total");
+    let (mut with, mut without) = (EscapeRow::new("with"), EscapeRow::new("without"));
+    let mut organisations: BTreeMap<String, EscapeRow> = BTreeMap::new();
+    for h in histories {
+        for (year, class) in h.classes {
+            let Some(before) = h.classes.get(&(year - 1)) else {
+                continue;
+            };
+            if !matches!(before, Class::Poor | Class::NearPoor) {
+                continue;
+            }
+            let escaped = u32::from(bamho_domain::recognition::escapes_from(*before, *class));
+            let mut orgs: Vec<&String> = h.helpers.get(year).into_iter().flatten().collect();
+            orgs.sort();
+            orgs.dedup();
+            for row in std::iter::once(&mut total).chain(std::iter::once(if orgs.is_empty() {
+                &mut without
+            } else {
+                &mut with
+            })) {
+                row.at_risk += 1;
+                row.escaped += escaped;
+            }
+            for org in orgs {
+                let row = organisations
+                    .entry(org.clone())
+                    .or_insert_with(|| EscapeRow::new(org));
+                row.at_risk += 1;
+                row.escaped += escaped;
+            }
+        }
+    }
+    EscapeRates {
+        total,
+        by_supporter: vec![with, without],
+        by_organisation: organisations.into_values().collect(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,5 +235,36 @@ mod tests {
         assert_eq!(result.by_supporter[0].after[0], (1, 1));
         assert_eq!(result.by_supporter[1].after[0], (1, 0));
         assert_eq!(result.by_supporter[1].escaped, 2);
+    }
+
+    #[test]
+    fn escape_rates_compare_households_with_and_without_a_supporter() {
+        let escaped: BTreeMap<u16, Class> = [(2022, Poor), (2023, NotPoor)].into();
+        let stayed: BTreeMap<u16, Class> = [(2022, Poor), (2023, Poor), (2024, NearPoor)].into();
+        let helped: BTreeMap<u16, Vec<String>> = [(2023, vec!["party".to_owned()])].into();
+        let nobody = BTreeMap::new();
+        let r = escape_rates([
+            EscapeHistory {
+                group: "A",
+                classes: &escaped,
+                helpers: &helped,
+            },
+            EscapeHistory {
+                group: "A",
+                classes: &stayed,
+                helpers: &nobody,
+            },
+        ]);
+        assert_eq!((r.total.at_risk, r.total.escaped), (3, 2));
+        assert_eq!(
+            (r.by_supporter[0].at_risk, r.by_supporter[0].escaped),
+            (1, 1)
+        );
+        assert_eq!(
+            (r.by_supporter[1].at_risk, r.by_supporter[1].escaped),
+            (2, 1)
+        );
+        assert_eq!(r.by_supporter[1].rate(), Some(50.0));
+        assert_eq!(r.by_organisation[0].key, "party");
     }
 }

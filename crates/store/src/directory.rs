@@ -23,6 +23,8 @@ pub enum Reach {
 pub struct HouseholdQuery {
     /// Name (diacritics ignored), citizen ID, or the start of a household code.
     pub q: Option<String>,
+    /// A commune in force today: households whose village lies in it.
+    pub commune: Option<String>,
     pub village: Option<String>,
     pub class: Option<String>,
     pub ethnicity: Option<String>,

@@ -507,3 +507,58 @@ async fn the_dashboard_draws_its_figures_and_hides_small_groups_from_viewers() {
     let page = app.get("/dashboard", Some(&viewer)).await;
     assert!(page.body.contains("Nhóm dưới 10 hộ không hiển thị tỷ lệ."));
 }
+
+#[tokio::test]
+async fn a_commune_figure_drills_down_to_its_households() {
+    let app = TestApp::spawn().await;
+    let province = app.login("tinh").await;
+    let page = app.get("/dashboard", Some(&province)).await;
+    let link = "/households?commune=23341&amp;year=2025&amp;class=poor";
+    assert!(
+        page.body.contains(link),
+        "the poor rate of Đăk Pék links to its poor households"
+    );
+    let list = app
+        .get(
+            "/households?commune=23341&year=2025&class=poor&limit=500",
+            Some(&province),
+        )
+        .await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.contains("Xã: <strong>Xã Đăk Pék</strong>"));
+    let rows: Vec<&str> = list.body.split("<tr>").skip(2).collect();
+    assert!(!rows.is_empty());
+    assert!(
+        rows.iter()
+            .all(|r| r.contains("Xã Đăk Pék") && r.contains("hộ nghèo")),
+        "only Đăk Pék's poor households"
+    );
+    let json = app
+        .api(
+            "/api/v1/reports/rates?year=2025&by=commune",
+            &app.token("tinh").await,
+        )
+        .await
+        .json();
+    let poor = json["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["key"]["commune"] == "23341")
+        .unwrap()["poor"]
+        .as_u64()
+        .unwrap();
+    assert_eq!(
+        rows.len() as u64,
+        poor,
+        "as many households as the figure counts"
+    );
+    let viewer = app.login("xem").await;
+    assert!(
+        !app.get("/dashboard", Some(&viewer))
+            .await
+            .body
+            .contains("/households?commune="),
+        "no links for a viewer"
+    );
+}

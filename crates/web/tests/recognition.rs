@@ -244,6 +244,10 @@ async fn the_lasting_escape_page_shows_figures_to_all_and_names_to_those_who_may
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Sau 1 năm") && page.body.contains("Có người giúp đỡ"));
     assert!(page.body.contains("Hộ tái nghèo"));
+    assert!(
+        page.body.contains("Tỷ lệ thoát nghèo trong năm")
+            && page.body.contains("Không có người giúp đỡ")
+    );
     let viewer = app.login("xem").await;
     let figures = app.get("/lasting", Some(&viewer)).await;
     assert_eq!(figures.status, StatusCode::OK);

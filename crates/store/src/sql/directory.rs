@@ -66,6 +66,9 @@ macro_rules! directory_impl {
                 if let Some(after) = &q.after {
                     qb.push(" AND h.code > ").push_bind(after.clone());
                 }
+                if let Some(commune) = &q.commune {
+                    qb.push(" AND v.commune_code = ").push_bind(commune.clone());
+                }
                 if let Some(village) = &q.village {
                     qb.push(" AND v.code = ").push_bind(village.clone());
                 }

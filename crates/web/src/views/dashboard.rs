@@ -24,6 +24,9 @@ pub const SMALL_CELL: u64 = 10;
 
 struct GroupLine {
     label: String,
+    /// The households behind the figures, for users who may see them: "/households?…" without
+    /// the class.
+    drill: String,
     households: String,
     poor_rate: String,
     near_poor_rate: String,
@@ -68,6 +71,8 @@ pub async fn view_dashboard_get(
     let lang = s.lang;
     let t = lang.texts();
     let suppress = s.role == Role::Viewer;
+    // Only those who may read the households get links down to them.
+    let drills = s.require_names().is_ok();
     let totals_by_year: Vec<_> = snapshots
         .iter()
         .map(|snap| rates(snap, &[], Boundaries::Recorded, today, "").total)
@@ -102,15 +107,22 @@ pub async fn view_dashboard_get(
     for row in &by_commune.rows {
         let label = unit_label(Key::Commune, &row.key.0[0].1, today);
         let small = suppress && row.rates.households < SMALL_CELL;
+        let code = &row.key.0[0].1;
+        let drill = if drills {
+            format!("/households?commune={code}&year={year}")
+        } else {
+            String::new()
+        };
         if !small {
             bars_rows.push((
                 label.clone(),
                 row.rates.poor_rate,
-                Some(format!("/households?class=poor&year={year}")),
+                drills.then(|| format!("{drill}&class=poor")),
             ));
         }
         commune_rows.push(GroupLine {
             label,
+            drill,
             households: row.rates.households.to_string(),
             poor_rate: if small {
                 "—".into()
@@ -172,6 +184,7 @@ pub async fn view_dashboard_get(
             };
             GroupLine {
                 label,
+                drill: String::new(),
                 households: row.rates.households.to_string(),
                 poor_rate: if small {
                     "—".into()

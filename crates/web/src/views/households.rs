@@ -24,6 +24,8 @@ use crate::i18n::Lang;
 #[derive(Debug, Default, Deserialize)]
 pub struct ListQuery {
     pub q: Option<String>,
+    /// A commune in force today (the drill-down from a dashboard figure).
+    pub commune: Option<String>,
     pub village: Option<String>,
     pub class: Option<String>,
     pub ethnicity: Option<String>,
@@ -74,6 +76,7 @@ impl ListQuery {
         };
         Ok(HouseholdQuery {
             q: filled(&self.q),
+            commune: filled(&self.commune),
             village: filled(&self.village),
             class: class.map(|c| c.as_str().to_owned()),
             ethnicity: filled(&self.ethnicity).map(|e| {
@@ -102,6 +105,9 @@ struct ListRow {
 struct HouseholdsView {
     frame: Frame,
     q: String,
+    /// The commune filter and its name, when drilled down from a figure.
+    commune: String,
+    commune_name: String,
     village: String,
     ethnicity: String,
     year_input: String,
@@ -153,8 +159,9 @@ pub async fn view_households_get(
     };
     let next = page.next.as_ref().map(|after| {
         format!(
-            "/households?{}{}{}{}{}after={}",
+            "/households?{}{}{}{}{}{}after={}",
             keep("q", &q.q),
+            keep("commune", &q.commune),
             keep("village", &q.village),
             keep("class", &q.class),
             keep("ethnicity", &q.ethnicity),
@@ -176,6 +183,10 @@ pub async fn view_households_get(
     let view = HouseholdsView {
         frame: Frame::new(&s, "/households"),
         q: query.q.clone().unwrap_or_default(),
+        commune: query.commune.clone().unwrap_or_default(),
+        commune_name: query.commune.as_deref().map_or(String::new(), |c| {
+            super::labels::commune_name(c, crate::clock::today().year())
+        }),
         village: query.village.clone().unwrap_or_default(),
         ethnicity: query.ethnicity.clone().unwrap_or_default(),
         year_input: query.year.map(|y| y.to_string()).unwrap_or_default(),

@@ -5,7 +5,7 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
-use bamho_analytics::lasting::{EscapeHistory, LastingRow, lasting};
+use bamho_analytics::lasting::{EscapeHistory, EscapeRow, LastingRow, escape_rates, lasting};
 use bamho_domain::recognition::{Standing, standing};
 
 use super::labels::{commune_name, organisation_label};
@@ -39,6 +39,26 @@ fn line(label: String, r: &LastingRow) -> Line {
     }
 }
 
+/// An escape rate: "37,5% (120/320)".
+struct RateLine {
+    label: String,
+    rate: String,
+}
+
+fn rate_line(label: String, r: &EscapeRow) -> RateLine {
+    RateLine {
+        label,
+        rate: r.rate().map_or("—".to_owned(), |p| {
+            format!(
+                "{}% ({}/{})",
+                format!("{p:.1}").replace('.', ","),
+                r.escaped,
+                r.at_risk
+            )
+        }),
+    }
+}
+
 struct Relapse {
     code: String,
     head: String,
@@ -55,6 +75,8 @@ struct LastingView {
     total: Line,
     /// (title, lines): by commune, by organisation, with or without a supporter.
     sections: Vec<(String, Vec<Line>)>,
+    /// Escape rates: total, with and without a supporter, by organisation.
+    rates: Vec<RateLine>,
     newly_escaped: usize,
     latest: u16,
     relapses: Vec<Relapse>,
@@ -74,6 +96,30 @@ pub async fn view_lasting_get(
         helpers: &h.helpers,
     }));
     let vi = s.lang == Lang::Vi;
+    let escapes = escape_rates(histories.iter().map(|h| EscapeHistory {
+        group: &h.commune_code,
+        classes: &h.classes,
+        helpers: &h.helpers,
+    }));
+    let mut rates = vec![rate_line(
+        if vi { "Tất cả" } else { "All" }.into(),
+        &escapes.total,
+    )];
+    for r in &escapes.by_supporter {
+        let label = match (r.key.as_str(), vi) {
+            ("with", true) => "Có người giúp đỡ trong năm",
+            ("with", false) => "With a supporter during the year",
+            (_, true) => "Không có người giúp đỡ",
+            (_, false) => "Without a supporter",
+        };
+        rates.push(rate_line(label.to_owned(), r));
+    }
+    for r in &escapes.by_organisation {
+        rates.push(rate_line(
+            format!("  {}", organisation_label(&r.key, s.lang)),
+            r,
+        ));
+    }
     let latest = histories
         .iter()
         .filter_map(|h| h.classes.keys().next_back().copied())
@@ -153,6 +199,7 @@ pub async fn view_lasting_get(
                     .collect(),
             ),
         ],
+        rates,
         newly_escaped,
         latest,
         relapses,
