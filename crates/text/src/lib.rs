@@ -4,6 +4,8 @@
 //!
 //! This crate imports no crate of bamho's own.
 
+pub mod legacy;
+
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
