@@ -109,6 +109,14 @@ pub enum Command {
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: String,
     },
+    /// Convert every text cell of a CSV file or a workbook from legacy Vietnamese encodings
+    /// (TCVN3, VNI, VISCII, Windows-1258, NFD) to Unicode, and say what changed.
+    FixText {
+        #[arg(long)]
+        input: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Manage accounts.
     User {
         #[command(subcommand)]

@@ -846,3 +846,61 @@ fn the_official_workbook_has_every_form_and_agrees_with_the_json_report() {
     let refused = failure(&["report", "--db", &db, "--year", "2024", "--format", "xlsx"]);
     assert!(refused.contains("--out"), "{refused}");
 }
+
+#[test]
+fn fix_text_converts_a_workbook_that_mixes_encodings_and_a_legacy_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("mixed.xlsx");
+    // One sheet as commune offices keep them: TCVN3 and VNI cells (as their fonts store them),
+    // Unicode, decomposed Unicode, and numbers.
+    let nfd = "Nguy\u{65}\u{302}\u{303}n V\u{103}n A";
+    let rows: [(&str, &str); 5] = [
+        ("Hä vµ tªn", "Họ và tên"),
+        ("Nguyeãn Thò Hoa", "Nguyễn Thị Hoa"),
+        ("Đắk Glei", "Đắk Glei"),
+        (nfd, "Nguyễn Văn A"),
+        ("Th«n Kon Riªng", "Thôn Kon Riêng"),
+    ];
+    {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let ws = book.add_worksheet();
+        ws.set_name("Danh sách").unwrap();
+        for (i, (stored, _)) in rows.iter().enumerate() {
+            ws.write_string(i as u32, 0, *stored).unwrap();
+            ws.write_number(i as u32, 1, i as f64 * 1000.0).unwrap();
+        }
+        book.save(&input).unwrap();
+    }
+    let out = dir.path().join("fixed.xlsx");
+    let said = ok(&["fix-text", "--input", s(&input), "--out", s(&out)]);
+    assert!(said.contains("TCVN3 (ABC): 2"), "{said}");
+    assert!(
+        said.contains("VNI-Windows: 1") && said.contains("Unicode NFD: 1"),
+        "{said}"
+    );
+    assert!(
+        said.contains("sheet Danh sách, row 1, column A: TCVN3 (ABC)"),
+        "{said}"
+    );
+    let cells = sheet(&out, "Danh sách");
+    for (i, (_, expected)) in rows.iter().enumerate() {
+        assert_eq!(cells[i][0], *expected);
+        assert_eq!(cells[i][1], (i * 1000).to_string(), "numbers stay numbers");
+    }
+
+    // A CSV saved by an old program: VNI bytes, not UTF-8.
+    let csv = write(
+        dir.path(),
+        "vni.csv",
+        b"Ho\xef va\xf8 te\xe2n,Da\xe2n to\xe4c\nY Hoa,X\xf4 \xd1a\xeang\n",
+    );
+    let fixed = dir.path().join("vni-fixed.csv");
+    let said = ok(&["fix-text", "--input", s(&csv), "--out", s(&fixed)]);
+    assert!(said.contains("not UTF-8"), "{said}");
+    assert_eq!(
+        std::fs::read_to_string(&fixed).unwrap(),
+        "Họ và tên,Dân tộc\nY Hoa,Xơ Đăng\n"
+    );
+    let same = failure(&["fix-text", "--input", s(&csv), "--out", s(&csv)]);
+    assert!(same.contains("--out must differ"), "{same}");
+}

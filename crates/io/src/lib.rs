@@ -3,6 +3,7 @@
 //! and value.
 
 pub mod errors;
+pub mod fixtext;
 pub mod households;
 pub mod members;
 pub mod table;

@@ -18,6 +18,19 @@ use std::sync::OnceLock;
 use unicode_normalization::UnicodeNormalization;
 
 const TABLES: &str = include_str!("../data/legacy_bytes.tsv");
+/// Syllables of bamho's own Vietnamese texts (`scripts/derive_syllables.py`).
+const SYLLABLES: &str = include_str!("../data/syllables.txt");
+
+fn known(word: &str) -> bool {
+    static SET: OnceLock<std::collections::HashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| {
+        SYLLABLES
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+            .collect()
+    })
+    .contains(word.to_lowercase().as_str())
+}
 
 /// Where a cell's text came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -342,15 +355,22 @@ fn plausible(word: &str) -> bool {
     VOWEL_RUNS.contains(&run.as_str()) && CODAS.contains(&coda.as_str())
 }
 
-/// How Vietnamese a text reads: two for every word beyond ASCII that could be a Vietnamese
-/// syllable, less two for every such word that could not, less three for every stray symbol.
+/// How Vietnamese a text reads: three for every word beyond ASCII that is a common syllable, two
+/// for one that could be a Vietnamese syllable, less two for one that could not, less three for
+/// every stray symbol.
 fn score(text: &str) -> i64 {
     let mut total = 0;
     for word in text.split(|c: char| !c.is_alphabetic() && !TONES.contains(&c) && c != '\u{306}') {
         if word.is_empty() || word.is_ascii() {
             continue;
         }
-        total += if plausible(word) { 2 } else { -2 };
+        total += if known(word) {
+            3
+        } else if plausible(word) {
+            2
+        } else {
+            -2
+        };
     }
     total
         - 3 * text
@@ -373,6 +393,12 @@ fn read(encoding: Encoding, bytes: &[u8]) -> String {
 
 /// Converts one cell to Unicode NFC; `font` is the cell's font name when the file says it.
 pub fn fix_cell(text: &str, font: Option<&str>) -> Fixed {
+    fix(text, font, true)
+}
+
+/// `unicode`: the text may be right as it stands (a spreadsheet's cell, a UTF-8 file). When
+/// false (the bytes of a file that is not UTF-8), one of the legacy readings is taken.
+fn fix(text: &str, font: Option<&str>, unicode: bool) -> Fixed {
     let keep = |from| Fixed {
         text: text.to_owned(),
         from,
@@ -409,7 +435,7 @@ pub fn fix_cell(text: &str, font: Option<&str>) -> Fixed {
             candidates: Vec::new(),
         };
     }
-    let original = score(text);
+    let original = if unicode { score(text) } else { i64::MIN };
     let mut readings: Vec<(i64, Encoding, String)> = [
         Encoding::Tcvn3,
         Encoding::Vni,
@@ -453,8 +479,12 @@ pub fn fix_cell(text: &str, font: Option<&str>) -> Fixed {
 /// Converts the cells of one file. A cell two encodings read equally well takes the encoding most
 /// of the file's other converted cells are in, when that is one of the two; otherwise it stays
 /// ambiguous.
-pub fn fix_cells<'a>(cells: impl IntoIterator<Item = (&'a str, Option<&'a str>)>) -> Vec<Fixed> {
-    let mut fixed: Vec<Fixed> = cells.into_iter().map(|(t, f)| fix_cell(t, f)).collect();
+/// `unicode`: as for one cell — false for the bytes of a file that is not UTF-8.
+pub fn fix_cells<'a>(
+    cells: impl IntoIterator<Item = (&'a str, Option<&'a str>)>,
+    unicode: bool,
+) -> Vec<Fixed> {
+    let mut fixed: Vec<Fixed> = cells.into_iter().map(|(t, f)| fix(t, f, unicode)).collect();
     let mut counts: HashMap<Encoding, usize> = HashMap::new();
     for f in fixed.iter().filter(|f| !f.ambiguous) {
         if !matches!(f.from, Encoding::Unicode | Encoding::Nfd) {
@@ -678,7 +708,7 @@ mod round_trip {
                 .filter_map(|s| encode(name, s).map(|b| (*s, from_cp1252(&b))))
                 .collect();
             assert!(cells.len() >= 12, "{name}: {} samples", cells.len());
-            let fixed = fix_cells(cells.iter().map(|(_, c)| (c.as_str(), None)));
+            let fixed = fix_cells(cells.iter().map(|(_, c)| (c.as_str(), None)), true);
             for ((sample, _), f) in cells.iter().zip(&fixed) {
                 assert_eq!(
                     (f.text.as_str(), f.from),

@@ -6,6 +6,7 @@ mod classify;
 mod demo;
 mod demo_followup;
 mod export;
+mod fixtext;
 mod generate;
 mod import;
 mod load;
@@ -40,6 +41,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 },
         } => runtime()?.block_on(user::add(&db, &username, &role, scope.as_deref())),
         Command::Migrate { db } => runtime()?.block_on(migrate(&db)),
+        Command::FixText { input, out } => fixtext::run(&input, &out),
         Command::Generate {
             households,
             seed,
