@@ -448,7 +448,7 @@ fn fix(text: &str, font: Option<&str>, unicode: bool) -> Fixed {
         (score(&t), e, t)
     })
     .collect();
-    readings.sort_by(|a, b| b.0.cmp(&a.0));
+    readings.sort_by_key(|r| std::cmp::Reverse(r.0));
     let (best, encoding, converted) = readings.swap_remove(0);
     if best <= original {
         return keep(Encoding::Unicode);
