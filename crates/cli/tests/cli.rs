@@ -654,6 +654,28 @@ fn exports_round_trip_and_microdata_hides_names() {
             .unwrap()
             .starts_with("year,village_code,head_name,class\n2025,")
     );
+    let posting_xlsx = dir.path().join("posting.xlsx");
+    ok(&[
+        "export",
+        "--db",
+        s(&db),
+        "--what",
+        "posting-list",
+        "--format",
+        "xlsx",
+        "--out",
+        s(&posting_xlsx),
+    ]);
+    let csv_rows = std::fs::read_to_string(&posting).unwrap().lines().count();
+    let cells = sheet(&posting_xlsx, "PostingList");
+    assert_eq!(cells[0][0], "DANH SÁCH NIÊM YẾT KẾT QUẢ RÀ SOÁT");
+    assert_eq!(cells[3], ["year", "village_code", "head_name", "class"]);
+    assert_eq!(
+        cells.len() - 3,
+        csv_rows,
+        "the same rows as the CSV, under a title"
+    );
+    assert_eq!(cells[4][0], "2025", "years are numbers");
     let refused = bamho(&[
         "export",
         "--db",

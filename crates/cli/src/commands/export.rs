@@ -104,20 +104,112 @@ fn household_record(r: &HouseholdYearRow, id: &str, columns: usize) -> Vec<Strin
     cells
 }
 
+/// Rows gathered before they are written in the chosen format.
+#[derive(Default)]
+struct Rows {
+    header: Vec<String>,
+    records: Vec<Vec<String>>,
+}
+
+impl Rows {
+    fn write_record<I, T>(&mut self, record: I) -> anyhow::Result<()>
+    where
+        I: IntoIterator<Item = T>,
+        T: AsRef<str>,
+    {
+        let record: Vec<String> = record.into_iter().map(|c| c.as_ref().to_owned()).collect();
+        if self.header.is_empty() {
+            self.header = record;
+        } else {
+            self.records.push(record);
+        }
+        Ok(())
+    }
+}
+
+/// Columns that hold counts (written as numbers in a workbook); codes stay text.
+const NUMERIC: [&str; 6] = [
+    "year",
+    "members",
+    "income_per_capita",
+    "b1_score",
+    "person_no",
+    "birth_year",
+];
+
+fn title(what: ExportWhat) -> &'static str {
+    match what {
+        ExportWhat::PostingList => "DANH SÁCH NIÊM YẾT KẾT QUẢ RÀ SOÁT",
+        ExportWhat::Households => "CÁC HỘ VÀ KẾT QUẢ RÀ SOÁT THEO NĂM",
+        ExportWhat::Members => "THÀNH VIÊN CÁC HỘ",
+        ExportWhat::Caseloads => "HỘ ĐƯỢC PHÂN CÔNG GIÚP ĐỠ",
+        ExportWhat::Microdata => "SỐ LIỆU VI MÔ (ĐỊNH DANH GIẢ)",
+    }
+}
+
+fn save(rows: &Rows, args: &Args, out: &Path) -> anyhow::Result<()> {
+    match args.format {
+        ExportFormat::Csv => {
+            let file = std::fs::File::create(out)
+                .with_context(|| format!("cannot create {}", out.display()))?;
+            let mut w = csv::Writer::from_writer(std::io::BufWriter::new(file));
+            w.write_record(&rows.header)?;
+            for r in &rows.records {
+                w.write_record(r)?;
+            }
+            w.flush()?;
+        }
+        ExportFormat::Xlsx => {
+            use bamho_io::workbook::{Cell, Sheet};
+            let numeric: Vec<bool> = rows
+                .header
+                .iter()
+                .map(|h| NUMERIC.contains(&h.as_str()))
+                .collect();
+            let cells = rows
+                .records
+                .iter()
+                .map(|r| {
+                    r.iter()
+                        .zip(&numeric)
+                        .map(|(v, n)| match (n, v.parse::<u64>()) {
+                            (true, Ok(k)) => Cell::Count(k),
+                            _ if v.is_empty() => Cell::Empty,
+                            _ => Cell::Text(v.clone()),
+                        })
+                        .collect()
+                })
+                .collect();
+            let sheet = Sheet {
+                name: format!("{:?}", args.what),
+                title: title(args.what).into(),
+                subtitle: format!(
+                    "Phạm vi {} · xuất ngày {}",
+                    args.scope.as_deref().unwrap_or("tất cả"),
+                    bamho_web::clock::today().vi()
+                ),
+                headers: rows.header.clone(),
+                rows: cells,
+                ..Sheet::default()
+            };
+            bamho_io::workbook::write(out, &[sheet])?;
+        }
+        ExportFormat::Parquet => {
+            bail!("--format parquet is not available in this version: use csv (the same columns)")
+        }
+    }
+    Ok(())
+}
+
 pub async fn run(db: &str, args: &Args, out: &Path) -> anyhow::Result<ExitCode> {
-    if args.format != ExportFormat::Csv {
-        bail!(
-            "--format {:?}: only csv is available in this version",
-            args.format
-        );
+    if args.format == ExportFormat::Parquet {
+        bail!("--format parquet is not available in this version: use csv (the same columns)");
     }
     let store = bamho_store::open(db)
         .await
         .with_context(|| format!("cannot open {}", redact(db)))?;
     let reach = reach(store.as_ref(), args.scope.as_deref()).await?;
-    let file =
-        std::fs::File::create(out).with_context(|| format!("cannot create {}", out.display()))?;
-    let mut w = csv::Writer::from_writer(std::io::BufWriter::new(file));
+    let mut w = Rows::default();
     let rows = match args.what {
         ExportWhat::Households | ExportWhat::Microdata => {
             let rows = store.export_household_years(&reach).await?;
@@ -228,7 +320,7 @@ pub async fn run(db: &str, args: &Args, out: &Path) -> anyhow::Result<ExitCode> 
             n
         }
     };
-    w.flush()?;
+    save(&w, args, out)?;
     let (_, at) = clock::now()?;
     let what = format!("{:?}", args.what).to_lowercase();
     let scope = args.scope.clone().unwrap_or_else(|| "all".into());
