@@ -109,6 +109,13 @@ pub enum Command {
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: String,
     },
+    /// Write the review questionnaire of a year's standard as an XLSForm (ODK Collect, KoBoToolbox).
+    Xlsform {
+        #[arg(long)]
+        year: u16,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Convert every text cell of a CSV file or a workbook from legacy Vietnamese encodings
     /// (TCVN3, VNI, VISCII, Windows-1258, NFD) to Unicode, and say what changed.
     FixText {

@@ -926,3 +926,89 @@ fn fix_text_converts_a_workbook_that_mixes_encodings_and_a_legacy_csv() {
     let same = failure(&["fix-text", "--input", s(&csv), "--out", s(&csv)]);
     assert!(same.contains("--out must differ"), "{same}");
 }
+
+/// pyxform's converter: `$BAMHO_XLS2XFORM`, or the one `.ci/run` installs under target/.
+fn xls2xform() -> Option<PathBuf> {
+    let candidate = std::env::var_os("BAMHO_XLS2XFORM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/pyxform/bin/xls2xform")
+        });
+    if candidate.exists() {
+        return Some(candidate);
+    }
+    assert!(
+        std::env::var("BAMHO_REQUIRE_PYXFORM").as_deref() != Ok("1"),
+        "BAMHO_REQUIRE_PYXFORM=1 but {} is missing (python3 -m venv target/pyxform && \
+         target/pyxform/bin/pip install -r .ci/requirements.txt)",
+        candidate.display()
+    );
+    eprintln!("pyxform is not installed: the XLSForm is checked without it");
+    None
+}
+
+#[test]
+fn the_xlsform_of_each_standard_converts_cleanly_with_pyxform() {
+    let dir = tempfile::tempdir().unwrap();
+    for (year, indicators) in [("2026", 12), ("2027", 13)] {
+        let form = dir.path().join(format!("form{year}.xlsx"));
+        let said = ok(&["xlsform", "--year", year, "--out", s(&form)]);
+        assert!(said.contains(&format!("bamho_review_{year}")), "{said}");
+        let survey = sheet(&form, "survey");
+        assert_eq!(survey[0][0], "type");
+        let deprivations: Vec<&Vec<String>> = survey
+            .iter()
+            .filter(|r| r[1].len() == 3 && r[1].starts_with('d'))
+            .collect();
+        assert_eq!(
+            deprivations.len(),
+            indicators,
+            "one question per indicator of the standard"
+        );
+        assert!(
+            deprivations
+                .iter()
+                .all(|r| r[0] == "select_one yes_no" && !r[4].is_empty()),
+            "each with its definition"
+        );
+        for field in [
+            "household_code",
+            "commune_code",
+            "village_code",
+            "members",
+            "full_name",
+            "citizen_id",
+            "income_per_capita",
+            "location",
+            "photo",
+        ] {
+            assert!(survey.iter().any(|r| r[1] == field), "{field}");
+        }
+        let choices = sheet(&form, "choices");
+        assert_eq!(choices.iter().filter(|r| r[0] == "ethnicity").count(), 54);
+        if let Some(converter) = xls2xform() {
+            let xml = dir.path().join(format!("form{year}.xml"));
+            let out = Command::new(&converter)
+                .args(["--skip_validate", s(&form), s(&xml)])
+                .output()
+                .unwrap();
+            let said = String::from_utf8_lossy(&out.stdout).into_owned()
+                + &String::from_utf8_lossy(&out.stderr);
+            assert!(out.status.success(), "pyxform refused the form: {said}");
+            assert!(!said.contains("Warning"), "pyxform warned: {said}");
+            let xml = std::fs::read_to_string(&xml).unwrap();
+            assert!(
+                xml.contains("bamho_review_") && xml.contains("<d01"),
+                "the XForm carries the indicators"
+            );
+        }
+    }
+    let refused = failure(&[
+        "xlsform",
+        "--year",
+        "1999",
+        "--out",
+        s(&dir.path().join("x.xlsx")),
+    ]);
+    assert!(refused.contains("1999"), "{refused}");
+}

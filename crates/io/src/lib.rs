@@ -8,6 +8,7 @@ pub mod households;
 pub mod members;
 pub mod table;
 pub mod workbook;
+pub mod xlsform;
 
 use bamho_domain::{HouseholdEvent, HouseholdYear, Member};
 

@@ -42,6 +42,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => runtime()?.block_on(user::add(&db, &username, &role, scope.as_deref())),
         Command::Migrate { db } => runtime()?.block_on(migrate(&db)),
         Command::FixText { input, out } => fixtext::run(&input, &out),
+        Command::Xlsform { year, out } => xlsform(year, &out),
         Command::Generate {
             households,
             seed,
@@ -117,6 +118,26 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             ))
         }
     }
+}
+
+/// `bamho xlsform`: the year's questionnaire for field teams.
+fn xlsform(year: u16, out: &std::path::Path) -> anyhow::Result<ExitCode> {
+    let y = bamho_domain::Year::new(year).map_err(|e| anyhow::anyhow!("--year {year}: {e}"))?;
+    let standard = bamho_domain::Standards::embedded()
+        .for_year(y)
+        .ok_or_else(|| anyhow::anyhow!("--year {year}: no poverty standard governs that year"))?;
+    bamho_io::xlsform::write(standard, year, out)
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", out.display()))?;
+    let mut w = std::io::stdout().lock();
+    writeln!(
+        w,
+        "wrote {}: form {} under {} ({} indicators)",
+        out.display(),
+        bamho_io::xlsform::form_id(year),
+        standard.id,
+        standard.indicators.len()
+    )?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
