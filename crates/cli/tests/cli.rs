@@ -1012,3 +1012,105 @@ fn the_xlsform_of_each_standard_converts_cleanly_with_pyxform() {
     ]);
     assert!(refused.contains("1999"), "{refused}");
 }
+
+#[test]
+fn odk_and_kobo_submission_exports_import_as_surveys() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("odk.sqlite").display());
+    let submission = |code: &str, commune: &str, income: u64| {
+        serde_json::json!({
+            "__id": format!("uuid:{code}"),
+            "year": "2026",
+            "household": {
+                "household_code": code, "province_code": "51", "commune_code": commune,
+                "village_code": "23365-T01", "area": "rural", "agricultural": "1",
+                "head_name": "A Nhong", "head_ethnicity": "16", "members": 2
+            },
+            "member": [
+                {"full_name": "A Nhong", "sex": "m", "birth_year": 1980, "ethnicity": "16", "relation": "head"},
+                {"full_name": "Y Hoa", "sex": "f", "birth_year": 1984, "ethnicity": "16", "relation": "spouse"}
+            ],
+            "means": {"income_per_capita": income},
+            "deprivations": {"d01": "1", "d02": "0", "d03": "1", "d04": "0", "d05": "1", "d06": "0",
+                             "d07": "0", "d08": "0", "d09": "0", "d10": "0", "d11": "0", "d12": "0"}
+        })
+    };
+    // ODK Central's OData shape; one submission names a commune that does not exist.
+    let bad = serde_json::json!({"value": [submission("23365-900001", "23365", 900_000), submission("23365-900002", "99999", 900_000)]});
+    let bad = write(dir.path(), "odk-bad.json", bad.to_string().as_bytes());
+    let refused = failure(&["import", "--db", &db, s(&bad)]);
+    assert!(
+        refused.contains("odk-bad.json (submissions)")
+            && refused.contains("row 3")
+            && refused.contains("99999"),
+        "the file, the submission's row and the value: {refused}"
+    );
+    let empty: Value = serde_json::from_str(&ok(&[
+        "report", "--db", &db, "--year", "2026", "--format", "json",
+    ]))
+    .unwrap();
+    assert_eq!(empty["total"]["households"], 0, "nothing written");
+    // KoBo's array of `group/field` keys, the members as a nested repeat.
+    let kobo: Vec<Value> = [
+        submission("23365-900003", "23365", 900_000),
+        submission("23365-900004", "23365", 5_000_000),
+    ]
+    .into_iter()
+    .map(|v| {
+        let mut flat = serde_json::Map::new();
+        for (group, inner) in v.as_object().unwrap() {
+            match inner {
+                Value::Object(fields) => {
+                    for (k, x) in fields {
+                        flat.insert(format!("{group}/{k}"), x.clone());
+                    }
+                }
+                other => {
+                    flat.insert(group.clone(), other.clone());
+                }
+            }
+        }
+        flat.insert("_uuid".into(), Value::String("x".into()));
+        Value::Object(flat)
+    })
+    .collect();
+    let kobo = write(
+        dir.path(),
+        "kobo.json",
+        serde_json::to_string(&kobo).unwrap().as_bytes(),
+    );
+    let said = ok(&["import", "--db", &db, s(&kobo)]);
+    assert!(
+        said.contains("2 household-year rows") && said.contains("4 members"),
+        "{said}"
+    );
+    // ODK Central's CSV: the submissions and the members repeat in two files.
+    let main = write(
+        dir.path(),
+        "bamho_review_2026.csv",
+        "SubmissionDate,year,household-household_code,household-province_code,household-commune_code,household-village_code,household-area,household-agricultural,household-head_ethnicity,household-members,means-income_per_capita,means-b1_score,deprivations-d01,deprivations-d02,deprivations-d03,deprivations-d04,deprivations-d05,deprivations-d06,deprivations-d07,deprivations-d08,deprivations-d09,deprivations-d10,deprivations-d11,deprivations-d12,meta-instanceID,KEY\n\
+         2026-10-01,2026,23365-900005,51,23365,23365-T01,rural,1,16,1,800000,,1,1,1,0,0,0,0,0,0,0,0,0,uuid:5,uuid:5\n"
+            .as_bytes(),
+    );
+    let repeat = write(
+        dir.path(),
+        "bamho_review_2026-member.csv",
+        "member-full_name,member-sex,member-birth_year,member-ethnicity,member-citizen_id,member-relation,PARENT_KEY,KEY\n\
+         Y Blông,f,1990,16,,head,uuid:5,uuid:5/member[1]\n"
+            .as_bytes(),
+    );
+    let said = ok(&["import", "--db", &db, s(&main), s(&repeat)]);
+    assert!(
+        said.contains("1 household-year rows") && said.contains("1 members"),
+        "{said}"
+    );
+    let report: Value = serde_json::from_str(&ok(&[
+        "report", "--db", &db, "--year", "2026", "--format", "json",
+    ]))
+    .unwrap();
+    assert_eq!(report["total"]["households"], 3);
+    assert_eq!(
+        report["total"]["poor"], 2,
+        "two poor by income and three deprivations"
+    );
+}

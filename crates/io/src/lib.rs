@@ -6,6 +6,7 @@ pub mod errors;
 pub mod fixtext;
 pub mod households;
 pub mod members;
+pub mod odk;
 pub mod table;
 pub mod workbook;
 pub mod xlsform;
@@ -43,15 +44,33 @@ pub struct Batch {
     pub households: Vec<(RowRef, HouseholdYear)>,
     pub members: Vec<(RowRef, Member)>,
     pub events: Vec<(RowRef, HouseholdEvent)>,
+    /// ODK/KoBo CSV exports read so far, turned into records by [`Batch::finish`].
+    submissions: odk::CsvSubmissions,
 }
 
 impl Batch {
-    /// Reads one file into the batch; errors are added to `errors`.
+    /// Reads one file into the batch; errors are added to `errors`. ODK/KoBo submission exports
+    /// in CSV wait for [`Batch::finish`] (their members may come in another file).
     pub fn read(&mut self, name: &str, bytes: &[u8], errors: &mut Errors) {
+        let trimmed = bytes.trim_ascii_start();
+        if name.to_ascii_lowercase().ends_with(".json")
+            || trimmed.first().is_some_and(|b| matches!(b, b'{' | b'['))
+        {
+            match odk::from_json(name, bytes) {
+                Ok((households, members)) => self.interchange(name, &households, &members, errors),
+                Err(e) => errors.extend(e),
+            }
+            return;
+        }
         let table = match Table::read(name, bytes) {
             Ok(t) => t,
             Err(e) => return errors.extend(e),
         };
+        if odk::is_submission_csv(&table.columns) {
+            self.submissions
+                .add(name, &table.columns, &table.text_rows());
+            return;
+        }
         let result = match FileKind::detect(&table) {
             Some(FileKind::Households) => {
                 households::parse(&table, None).map(|r| self.households.extend(r))
@@ -74,5 +93,38 @@ impl Batch {
         if let Err(e) = result {
             errors.extend(e);
         }
+    }
+
+    /// Reads the interchange files made from a submission export.
+    fn interchange(&mut self, name: &str, households: &[u8], members: &[u8], errors: &mut Errors) {
+        let label = format!("{name} (submissions)");
+        for bytes in [households, members] {
+            let table = match Table::read(&label, bytes) {
+                Ok(t) => t,
+                Err(e) => return errors.extend(e),
+            };
+            if table.is_empty() {
+                continue;
+            }
+            let result = match FileKind::detect(&table) {
+                Some(FileKind::Members) => {
+                    members::parse_members(&table).map(|r| self.members.extend(r))
+                }
+                _ => households::parse(&table, None).map(|r| self.households.extend(r)),
+            };
+            if let Err(e) = result {
+                errors.extend(e);
+            }
+        }
+    }
+
+    /// Turns the submission exports read so far into records. Call once every file is read.
+    pub fn finish(&mut self, errors: &mut Errors) {
+        let submissions = std::mem::take(&mut self.submissions);
+        if submissions.is_empty() {
+            return;
+        }
+        let (households, members) = submissions.finish(errors);
+        self.interchange("ODK/KoBo export", &households, &members, errors);
     }
 }

@@ -131,6 +131,18 @@ impl Table {
         self.records.len()
     }
 
+    /// Every record as text (bytes that are not UTF-8 replaced), for adapters that reshape a file.
+    pub fn text_rows(&self) -> Vec<Vec<String>> {
+        self.records
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .map(|c| String::from_utf8_lossy(c).into_owned())
+                    .collect()
+            })
+            .collect()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.records.is_empty()
     }

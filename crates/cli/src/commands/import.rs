@@ -23,6 +23,7 @@ pub fn read_files(files: &[PathBuf]) -> anyhow::Result<Result<Batch, Errors>> {
         bar.inc(1);
     }
     bar.finish_and_clear();
+    batch.finish(&mut errors);
     Ok(if errors.is_empty() {
         Ok(batch)
     } else {
