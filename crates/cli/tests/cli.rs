@@ -232,8 +232,8 @@ fn broken_files_are_refused_with_their_file_row_column_and_value_and_change_noth
     let path = write(dir.path(), "tcvn3.csv", &legacy);
     let err = failure(&["import", "--db", s(&db), s(&path)]);
     assert!(
-        err.contains("tcvn3.csv: row 2, column village_code") && err.contains("not UTF-8"),
-        "{err}"
+        err.contains("tcvn3.csv: row 2, column village_code, value \"Thôn\""),
+        "the TCVN3 text is read, then refused as a village code: {err}"
     );
     // A good file and a bad one together: neither lands.
     let fresh = write(
@@ -1112,5 +1112,151 @@ fn odk_and_kobo_submission_exports_import_as_surveys() {
     assert_eq!(
         report["total"]["poor"], 2,
         "two poor by income and three deprivations"
+    );
+}
+
+#[test]
+fn an_official_member_list_in_excel_with_vietnamese_headings_and_legacy_text_imports() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("official.sqlite").display());
+    let gen_dir = generated(dir.path(), "40", "2025");
+    let households = gen_dir.join("households.csv");
+    let codes: Vec<String> = csv::Reader::from_path(&households)
+        .unwrap()
+        .records()
+        .map(|r| r.unwrap()[1].to_owned())
+        .take(2)
+        .collect();
+    let book = dir.path().join("danh-sach.xlsx");
+    {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.set_name("Thành viên").unwrap();
+        ws.write_string(0, 0, "DANH SÁCH THÀNH VIÊN HỘ NGHÈO")
+            .unwrap();
+        let head = [
+            "Mã hộ",
+            "STT trong hộ",
+            "Họ và tên",
+            "Giới tính",
+            "Ngày sinh",
+            "Dân tộc",
+            "Số CCCD",
+            "Quan hệ với chủ hộ",
+        ];
+        for (c, h) in head.iter().enumerate() {
+            ws.write_string(2, c as u16, *h).unwrap();
+        }
+        // Names typed long ago: TCVN3 (as the .VnTime font keeps it) and VNI.
+        let people = [
+            (
+                codes[0].as_str(),
+                1.0,
+                "NguyÔn V¨n Hïng",
+                "Nam",
+                "15/03/1980",
+                "Kinh",
+                "062198000123",
+                "Chủ hộ",
+            ),
+            (
+                codes[0].as_str(),
+                2.0,
+                "Y Hoa",
+                "Nữ",
+                "1984",
+                "Xơ Đăng",
+                "",
+                "Vợ",
+            ),
+            (
+                codes[1].as_str(),
+                1.0,
+                "Tröôøng Thò Lan",
+                "Nữ",
+                "1990",
+                "xo dang",
+                "",
+                "Chủ hộ",
+            ),
+        ];
+        for (r, p) in people.iter().enumerate() {
+            let r = r as u32 + 3;
+            ws.write_string(r, 0, p.0).unwrap();
+            ws.write_number(r, 1, p.1).unwrap();
+            ws.write_string(r, 2, p.2).unwrap();
+            ws.write_string(r, 3, p.3).unwrap();
+            ws.write_string(r, 4, p.4).unwrap();
+            ws.write_string(r, 5, p.5).unwrap();
+            ws.write_string(r, 6, p.6).unwrap();
+            ws.write_string(r, 7, p.7).unwrap();
+        }
+        wb.save(&book).unwrap();
+    }
+    let dry = ok(&["import", "--db", &db, "--dry-run", s(&households), s(&book)]);
+    assert!(dry.contains("3 members"), "{dry}");
+    assert!(
+        dry.contains("TCVN3 (ABC)") && dry.contains("VNI-Windows"),
+        "the conversions are reported: {dry}"
+    );
+    ok(&["import", "--db", &db, s(&households), s(&book)]);
+    let members = dir.path().join("members.csv");
+    ok(&[
+        "export",
+        "--db",
+        &db,
+        "--what",
+        "members",
+        "--format",
+        "csv",
+        "--out",
+        s(&members),
+    ]);
+    let text = std::fs::read_to_string(&members).unwrap();
+    assert!(
+        text.contains("Nguyễn Văn Hùng,m,1980,01,062198000123,head"),
+        "{text}"
+    );
+    assert!(text.contains("Trường Thị Lan,f,1990,16,,head"), "{text}");
+    assert!(text.contains("Y Hoa,f,1984,16,,spouse"), "{text}");
+    // A heading it knows with a value it cannot read: the sheet, the spreadsheet's row and column.
+    let bad = dir.path().join("bad.xlsx");
+    {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        for (c, h) in [
+            "Mã hộ",
+            "STT trong hộ",
+            "Họ và tên",
+            "Giới tính",
+            "Năm sinh",
+            "Dân tộc",
+            "Quan hệ",
+        ]
+        .iter()
+        .enumerate()
+        {
+            ws.write_string(1, c as u16, *h).unwrap();
+        }
+        for (c, v) in [
+            codes[0].as_str(),
+            "3",
+            "A Lo",
+            "Nam",
+            "năm ngoái",
+            "Kinh",
+            "Con",
+        ]
+        .iter()
+        .enumerate()
+        {
+            ws.write_string(2, c as u16, *v).unwrap();
+        }
+        wb.save(&bad).unwrap();
+    }
+    let err = failure(&["import", "--db", &db, s(&bad)]);
+    assert!(
+        err.contains("bad.xlsx, sheet Sheet1: row 3, column birth_year, value \"năm ngoái\""),
+        "{err}"
     );
 }

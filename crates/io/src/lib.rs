@@ -7,6 +7,7 @@ pub mod fixtext;
 pub mod households;
 pub mod members;
 pub mod odk;
+pub mod official;
 pub mod table;
 pub mod workbook;
 pub mod xlsform;
@@ -46,6 +47,8 @@ pub struct Batch {
     pub events: Vec<(RowRef, HouseholdEvent)>,
     /// ODK/KoBo CSV exports read so far, turned into records by [`Batch::finish`].
     submissions: odk::CsvSubmissions,
+    /// Text cells converted from legacy encodings: (file, encoding, cells).
+    pub converted: Vec<(String, bamho_text::legacy::Encoding, usize)>,
 }
 
 impl Batch {
@@ -62,9 +65,24 @@ impl Batch {
             }
             return;
         }
+        let lower = name.to_ascii_lowercase();
+        if [".xlsx", ".xlsm", ".xls", ".ods"]
+            .iter()
+            .any(|e| lower.ends_with(e))
+        {
+            return self.read_workbook(name, bytes, errors);
+        }
+        let utf8 = std::str::from_utf8(bytes).is_ok();
         let table = match Table::read(name, bytes) {
-            Ok(t) => t,
-            Err(e) => return errors.extend(e),
+            Ok(t)
+                if utf8
+                    && (FileKind::detect(&t).is_some() || odk::is_submission_csv(&t.columns)) =>
+            {
+                t
+            }
+            // Not bamho's own columns, or text in a legacy encoding: read as an official list, with
+            // the text converted.
+            _ => return self.read_official_csv(name, bytes, errors),
         };
         if odk::is_submission_csv(&table.columns) {
             self.submissions
@@ -92,6 +110,120 @@ impl Batch {
         };
         if let Err(e) = result {
             errors.extend(e);
+        }
+    }
+
+    /// Reads one interchange table made from another file, rows numbered as in the original.
+    fn read_table(&mut self, table: &Table, errors: &mut Errors) -> bool {
+        let result = match FileKind::detect(table) {
+            Some(FileKind::Households) => {
+                households::parse(table, None).map(|r| self.households.extend(r))
+            }
+            Some(FileKind::Members) => {
+                members::parse_members(table).map(|r| self.members.extend(r))
+            }
+            Some(FileKind::Events) => members::parse_events(table).map(|r| self.events.extend(r)),
+            None => return false,
+        };
+        if let Err(e) = result {
+            errors.extend(e);
+        }
+        true
+    }
+
+    fn read_prepared(
+        &mut self,
+        label: &str,
+        rows: &[Vec<String>],
+        unicode: bool,
+        errors: &mut Errors,
+    ) -> bool {
+        let Some(p) = official::prepare(label, rows, unicode, errors) else {
+            return false;
+        };
+        for (encoding, n) in &p.converted {
+            self.converted.push((label.to_owned(), *encoding, *n));
+        }
+        match Table::read(label, &p.csv) {
+            Ok(t) => self.read_table(&t.with_offset(p.offset), errors),
+            Err(e) => {
+                errors.extend(e);
+                true
+            }
+        }
+    }
+
+    fn read_official_csv(&mut self, name: &str, bytes: &[u8], errors: &mut Errors) {
+        let (text, utf8) = bamho_text::legacy::decode_file(bytes);
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        let rows: Vec<Vec<String>> = reader
+            .records()
+            .filter_map(Result::ok)
+            .map(|r| r.iter().map(str::to_owned).collect())
+            .collect();
+        if !self.read_prepared(name, &rows, utf8, errors) {
+            errors.push(RowError::at(
+                &RowRef {
+                    file: name.into(),
+                    row: 1,
+                },
+                "",
+                "",
+                "not a file bamho knows: no header with bamho's columns or the headings of an \
+                 official list (Mã hộ, Họ và tên, Năm sinh, …) in the first ten rows",
+            ));
+        }
+    }
+
+    fn read_workbook(&mut self, name: &str, bytes: &[u8], errors: &mut Errors) {
+        use calamine::Reader;
+        let at = RowRef {
+            file: name.into(),
+            row: 1,
+        };
+        let mut book = match calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)) {
+            Ok(b) => b,
+            Err(e) => {
+                errors.push(RowError::at(
+                    &at,
+                    "",
+                    "",
+                    format!("not a workbook bamho can read: {e}"),
+                ));
+                return;
+            }
+        };
+        let mut any = false;
+        for sheet in book.sheet_names() {
+            let Ok(range) = book.worksheet_range(&sheet) else {
+                continue;
+            };
+            let (top, left) = range.start().unwrap_or((0, 0));
+            let mut rows: Vec<Vec<String>> = vec![Vec::new(); top as usize];
+            for row in range.rows() {
+                let mut cells = vec![String::new(); left as usize];
+                cells.extend(row.iter().map(|c| match c {
+                    calamine::Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => {
+                        format!("{}", *f as i64)
+                    }
+                    other => other.to_string(),
+                }));
+                rows.push(cells);
+            }
+            let label = format!("{name}, sheet {sheet}");
+            any |= self.read_prepared(&label, &rows, true, errors);
+        }
+        if !any {
+            errors.push(RowError::at(
+                &at,
+                "",
+                "",
+                "no sheet has a header bamho knows (bamho's columns, or Mã hộ, Họ và tên, Năm \
+                 sinh, … in its first ten rows)",
+            ));
         }
     }
 

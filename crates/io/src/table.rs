@@ -13,6 +13,8 @@ pub struct Table {
     pub columns: Vec<String>,
     index: HashMap<String, usize>,
     records: Vec<csv::ByteRecord>,
+    /// Rows above the header in the original spreadsheet (a title), so rows keep their numbers.
+    offset: u64,
 }
 
 /// One record, with the means to read its cells and report problems.
@@ -88,6 +90,7 @@ impl Table {
             columns,
             index,
             records,
+            offset: 0,
         })
     }
 
@@ -95,11 +98,17 @@ impl Table {
         self.index.contains_key(column)
     }
 
+    /// The header stood on row `offset + 1` of the spreadsheet: rows are numbered from there.
+    pub fn with_offset(mut self, offset: u64) -> Self {
+        self.offset = offset;
+        self
+    }
+
     /// Reports each of `required` that the header lacks, against row 1.
     pub fn require(&self, required: &[&str], errors: &mut Errors) -> bool {
         let at = RowRef {
             file: self.file.clone(),
-            row: 1,
+            row: 1 + self.offset,
         };
         let mut ok = true;
         for column in required {
@@ -122,7 +131,7 @@ impl Table {
             record,
             at: RowRef {
                 file: self.file.clone(),
-                row: i as u64 + 2,
+                row: i as u64 + 2 + self.offset,
             },
         })
     }

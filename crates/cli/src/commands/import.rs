@@ -38,7 +38,17 @@ pub async fn run(
     files: &[PathBuf],
 ) -> anyhow::Result<ExitCode> {
     let batch = match read_files(files)? {
-        Ok(b) => b,
+        Ok(b) => {
+            let mut out = std::io::stdout().lock();
+            for (file, encoding, n) in &b.converted {
+                writeln!(
+                    out,
+                    "{file}: {n} text cells converted from {}",
+                    encoding.name()
+                )?;
+            }
+            b
+        }
         Err(errors) => {
             report_errors(&errors, "import refused");
             return Ok(ExitCode::FAILURE);
