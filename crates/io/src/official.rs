@@ -172,7 +172,7 @@ fn value(column: &str, raw: &str) -> String {
             let digits: Vec<&str> = v.split(['/', '-', '.']).collect();
             match digits.as_slice() {
                 [y] => (*y).to_owned(),
-                [a, _, c] if c.len() == 4 => (*c).to_owned(),
+                [_, _, c] if c.len() == 4 => (*c).to_owned(),
                 [a, _, _] if a.len() == 4 => (*a).to_owned(),
                 _ => v.into(),
             }
