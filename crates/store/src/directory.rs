@@ -118,6 +118,27 @@ pub struct HouseholdDetail {
     pub history: Vec<HistoryRow>,
 }
 
+/// People who may be the same person registered twice: the same citizen ID, or the same name
+/// (folded) and birth year in the same village. Shown to an officer to merge or keep apart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DuplicateGroup {
+    /// "citizen_id" or "name_birth_village".
+    pub reason: String,
+    pub people: Vec<DuplicatePerson>,
+    /// People of the group outside the reach, counted but not shown.
+    pub elsewhere: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DuplicatePerson {
+    pub household_code: String,
+    pub person_no: u16,
+    pub full_name: String,
+    pub birth_year: u16,
+    pub village_code: String,
+    pub citizen_id: Option<String>,
+}
+
 #[async_trait]
 pub trait Directory: Send + Sync {
     async fn households(
@@ -139,6 +160,14 @@ pub trait Directory: Send + Sync {
     ) -> Result<Option<(String, Option<String>, String)>, StoreError>;
 
     /// One household, or `None` when it does not exist **or lies outside the reach**.
+    /// Possible duplicates with at least one person within the reach; `households`, when given,
+    /// keeps the groups that touch one of them (an import's).
+    async fn duplicates(
+        &self,
+        reach: &Reach,
+        households: Option<&[String]>,
+    ) -> Result<Vec<DuplicateGroup>, StoreError>;
+
     async fn household(
         &self,
         reach: &Reach,

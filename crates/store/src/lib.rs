@@ -26,8 +26,8 @@ use bamho_io::{Batch, Errors};
 
 pub use accounts::{Accounts, NewSession, NewUser, User};
 pub use directory::{
-    Directory, EventRow, HistoryRow, HouseholdDetail, HouseholdItem, HouseholdPage, HouseholdQuery,
-    MemberRow, Reach, YearRow,
+    Directory, DuplicateGroup, DuplicatePerson, EventRow, HistoryRow, HouseholdDetail,
+    HouseholdItem, HouseholdPage, HouseholdQuery, MemberRow, Reach, YearRow,
 };
 pub use editing::{Editing, MemberInput};
 pub use exports::{Exports, HouseholdYearRow, MemberExportRow};

@@ -1368,6 +1368,73 @@ async fn escapes_are_nominated_with_their_helpers_and_recognised(store: Arc<dyn 
     store.verify_audit().await.unwrap();
 }
 
+async fn possible_duplicates_are_found_and_kept_to_the_reach(store: Arc<dyn Store>) {
+    use bamho_store::{MemberInput, Reach};
+    let batch = district(80);
+    store.import(&batch, &options()).await.unwrap();
+    let members = store.export_members(&Reach::All).await.unwrap();
+    let with_id = members.iter().find(|m| m.citizen_id.is_some()).unwrap();
+    let other = members
+        .iter()
+        .find(|m| m.household_code != with_id.household_code)
+        .unwrap();
+    // The same person entered again in another household, with the same citizen ID.
+    let copy = MemberInput {
+        full_name: with_id.full_name.clone(),
+        sex: with_id.sex.clone(),
+        birth_year: with_id.birth_year,
+        ethnicity: with_id.ethnicity.clone(),
+        citizen_id: with_id.citizen_id.clone(),
+        relation: "other".into(),
+    };
+    store
+        .save_member(&other.household_code, None, &copy, "t", "t")
+        .await
+        .unwrap();
+    let all = store.duplicates(&Reach::All, None).await.unwrap();
+    let by_id = all.iter().find(|g| g.reason == "citizen_id").unwrap();
+    let mut codes: Vec<&str> = by_id
+        .people
+        .iter()
+        .map(|p| p.household_code.as_str())
+        .collect();
+    codes.sort();
+    let mut expected = vec![
+        with_id.household_code.as_str(),
+        other.household_code.as_str(),
+    ];
+    expected.sort();
+    assert_eq!(codes, expected);
+    assert!(
+        all.iter()
+            .any(|g| g.reason == "name_birth_village" && g.people.len() >= 2)
+            || with_id.household_code.split('-').next() != other.household_code.split('-').next(),
+        "the same name and birth year in the same village"
+    );
+    let touching = store
+        .duplicates(
+            &Reach::All,
+            Some(std::slice::from_ref(&other.household_code)),
+        )
+        .await
+        .unwrap();
+    assert!(touching.iter().all(|g| {
+        g.people
+            .iter()
+            .any(|p| p.household_code == other.household_code)
+    }));
+    let one = store
+        .duplicates(&Reach::Households(vec![other.household_code.clone()]), None)
+        .await
+        .unwrap();
+    let group = one.iter().find(|g| g.reason == "citizen_id").unwrap();
+    assert_eq!(
+        (group.people.len(), group.elsewhere),
+        (1, 1),
+        "the other household is counted, not shown"
+    );
+}
+
 macro_rules! contract {
     ($($test:ident),* $(,)?) => {
         mod sqlite {
@@ -1408,4 +1475,5 @@ contract!(
     a_year_carries_forward_households_not_reviewed_again,
     the_ledger_keeps_causes_pairings_tours_support_and_loans,
     escapes_are_nominated_with_their_helpers_and_recognised,
+    possible_duplicates_are_found_and_kept_to_the_reach,
 );

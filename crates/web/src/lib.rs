@@ -149,6 +149,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/overdue", get(views::overdue::view_overdue_get))
         .route("/lasting", get(views::lasting::view_lasting_get))
+        .route("/duplicates", get(views::duplicates::view_duplicates_get))
         .route(
             "/recognitions",
             get(views::recognition::view_recognitions_get)

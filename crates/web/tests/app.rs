@@ -396,6 +396,7 @@ async fn the_authorisation_matrix_holds_for_every_route() {
         ("/overdue".into(), [200, 200, 200, 200, 403, 403]),
         ("/recognitions".into(), [200, 200, 200, 403, 403, 403]),
         ("/lasting".into(), [200, 200, 200, 200, 200, 200]),
+        ("/duplicates".into(), [200, 200, 200, 403, 403, 403]),
         (
             format!("/households/{inside}/timeline"),
             [200, 200, 404, 200, 404, 403],
@@ -561,4 +562,34 @@ async fn a_commune_figure_drills_down_to_its_households() {
             .contains("/households?commune="),
         "no links for a viewer"
     );
+}
+
+#[tokio::test]
+async fn an_officer_sees_possible_duplicates_in_the_commune_only() {
+    let app = TestApp::spawn().await;
+    let here = app.household_in("23365").await;
+    let there = app.household_in("23341").await;
+    let twin = bamho_store::MemberInput {
+        full_name: "Y Trùng Tên".into(),
+        sex: "f".into(),
+        birth_year: 1990,
+        ethnicity: "16".into(),
+        citizen_id: Some("062190001234".into()),
+        relation: "other".into(),
+    };
+    for code in [&here, &there] {
+        app.store
+            .save_member(code, None, &twin, "t", "t")
+            .await
+            .unwrap();
+    }
+    let officer = app.login("ngoclinh").await;
+    let page = app.get("/duplicates", Some(&officer)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Trùng số định danh cá nhân") && page.body.contains(&here));
+    assert!(
+        !page.body.contains(&there),
+        "the other commune's household is not shown"
+    );
+    assert!(page.body.contains("và 1 người ngoài phạm vi của bạn"));
 }

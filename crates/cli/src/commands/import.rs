@@ -71,6 +71,26 @@ pub async fn run(
     spinner.finish_and_clear();
     match result {
         Ok(s) => {
+            let imported: Vec<String> = batch
+                .households
+                .iter()
+                .map(|(_, h)| h.household.as_str().to_owned())
+                .chain(
+                    batch
+                        .members
+                        .iter()
+                        .map(|(_, m)| m.household.as_str().to_owned()),
+                )
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            let duplicates = if dry_run {
+                Vec::new()
+            } else {
+                store
+                    .duplicates(&bamho_store::Reach::All, Some(&imported))
+                    .await?
+            };
             let verb = if dry_run {
                 "dry run, nothing written; would import"
             } else {
@@ -86,6 +106,23 @@ pub async fn run(
                 s.members,
                 s.events
             )?;
+            // Shown, never merged: an officer decides (household codes only, no names here).
+            let mut out = std::io::stdout().lock();
+            for g in &duplicates {
+                let mut codes: Vec<&str> =
+                    g.people.iter().map(|p| p.household_code.as_str()).collect();
+                codes.dedup();
+                let why = if g.reason == "citizen_id" {
+                    "the same citizen ID"
+                } else {
+                    "the same name and birth year in one village"
+                };
+                writeln!(
+                    out,
+                    "possible duplicate, not merged: {why} in households {}",
+                    codes.join(", ")
+                )?;
+            }
             Ok(ExitCode::SUCCESS)
         }
         Err(ImportError::Rows(errors)) => {

@@ -41,6 +41,57 @@ macro_rules! directory_impl {
 
         #[async_trait]
         impl Directory for $name {
+            async fn duplicates(&self, reach: &Reach, households: Option<&[String]>) -> Result<Vec<DuplicateGroup>, StoreError> {
+                const PEOPLE: &str = "SELECT h.code, p.person_no, p.full_name, p.birth_year, v.code, p.citizen_id, v.commune_code, ";
+                let by_id = format!(
+                    "{PEOPLE} p.citizen_id FROM person p JOIN household h ON h.id = p.household_id JOIN village v ON v.id = h.village_id \
+                     WHERE p.citizen_id IN (SELECT citizen_id FROM person WHERE citizen_id IS NOT NULL AND citizen_id <> '' \
+                     GROUP BY citizen_id HAVING COUNT(*) > 1) ORDER BY p.citizen_id, h.code, p.person_no"
+                );
+                let by_name = format!(
+                    "{PEOPLE} p.name_folded || '|' || CAST(p.birth_year AS TEXT) || '|' || v.code FROM person p \
+                     JOIN household h ON h.id = p.household_id JOIN village v ON v.id = h.village_id \
+                     WHERE (p.name_folded, p.birth_year, h.village_id) IN (SELECT q.name_folded, q.birth_year, g.village_id \
+                     FROM person q JOIN household g ON g.id = q.household_id GROUP BY q.name_folded, q.birth_year, g.village_id \
+                     HAVING COUNT(*) > 1) ORDER BY p.name_folded, p.birth_year, v.code, h.code, p.person_no"
+                );
+                let within = |code: &str, village: &str, commune: &str| match reach {
+                    Reach::All => true,
+                    Reach::Communes(list) => list.iter().any(|c| c == commune),
+                    Reach::Village(v) => v == village,
+                    Reach::Households(list) => list.iter().any(|h| h == code),
+                };
+                let mut out = Vec::new();
+                for (reason, sql) in [("citizen_id", by_id), ("name_birth_village", by_name)] {
+                    let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
+                    let mut groups: Vec<(String, DuplicateGroup, bool)> = Vec::new();
+                    for r in &rows {
+                        let key: String = r.try_get(7)?;
+                        let person = DuplicatePerson {
+                            household_code: r.try_get(0)?,
+                            person_no: r.try_get::<i64, _>(1)? as u16,
+                            full_name: r.try_get(2)?,
+                            birth_year: r.try_get::<i64, _>(3)? as u16,
+                            village_code: r.try_get(4)?,
+                            citizen_id: r.try_get(5)?,
+                        };
+                        let commune: String = r.try_get(6)?;
+                        if groups.last().is_none_or(|g| g.0 != key) {
+                            groups.push((key, DuplicateGroup { reason: reason.to_owned(), people: Vec::new(), elsewhere: 0 }, false));
+                        }
+                        let Some(group) = groups.last_mut() else { continue };
+                        group.2 |= households.is_none_or(|list| list.contains(&person.household_code));
+                        if within(&person.household_code, &person.village_code, &commune) {
+                            group.1.people.push(person);
+                        } else {
+                            group.1.elsewhere += 1;
+                        }
+                    }
+                    out.extend(groups.into_iter().filter(|g| g.2 && !g.1.people.is_empty()).map(|g| g.1));
+                }
+                Ok(out)
+            }
+
             async fn households(&self, reach: &Reach, q: &HouseholdQuery) -> Result<HouseholdPage, StoreError> {
                 let year: Option<i64> = match q.year {
                     Some(y) => Some(i64::from(y)),

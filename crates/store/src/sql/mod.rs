@@ -24,8 +24,8 @@ use sqlx::{QueryBuilder, Row};
 
 use crate::audit::{self, Entry};
 use crate::directory::{
-    Directory, EventRow, HistoryRow, HouseholdDetail, HouseholdItem, HouseholdPage, HouseholdQuery,
-    MemberRow, Reach, YearRow,
+    Directory, DuplicateGroup, DuplicatePerson, EventRow, HistoryRow, HouseholdDetail,
+    HouseholdItem, HouseholdPage, HouseholdQuery, MemberRow, Reach, YearRow,
 };
 use crate::editing::{Editing, MemberInput};
 use crate::exports::{Exports, HouseholdYearRow, MemberExportRow};

@@ -1,6 +1,7 @@
 //! HTML views: each handler gathers what its page shows and renders a typed template.
 
 pub mod dashboard;
+pub mod duplicates;
 pub mod edit;
 pub mod followup;
 pub mod home;
