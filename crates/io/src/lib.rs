@@ -260,3 +260,46 @@ impl Batch {
         self.interchange("ODK/KoBo export", &households, &members, errors);
     }
 }
+
+#[cfg(test)]
+mod fuzz {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Whatever a user uploads — CSV, "JSON", "xlsx" — reading it ends in records or row
+        /// errors, never a panic.
+        #[test]
+        fn any_file_is_read_or_refused_without_panic(
+            bytes in proptest::collection::vec(any::<u8>(), 0..512),
+            name in prop::sample::select(vec!["a.csv", "a.json", "a.xlsx", "a.ods"]),
+        ) {
+            let mut batch = Batch::default();
+            let mut errors = Errors::default();
+            batch.read(name, &bytes, &mut errors);
+            batch.finish(&mut errors);
+        }
+
+        /// A header bamho knows over rows of anything.
+        #[test]
+        fn any_rows_under_a_known_header_are_read_or_refused(
+            rows in proptest::collection::vec(proptest::collection::vec("[^\\n\\r\"]{0,12}", 8), 0..6),
+        ) {
+            let mut text = String::from("Mã hộ,STT trong hộ,Họ và tên,Giới tính,Năm sinh,Dân tộc,Số CCCD,Quan hệ\n");
+            for r in &rows {
+                text.push_str(&r.join(","));
+                text.push('\n');
+            }
+            let mut batch = Batch::default();
+            let mut errors = Errors::default();
+            batch.read("list.csv", text.as_bytes(), &mut errors);
+            prop_assert!(
+                rows.is_empty() || !batch.members.is_empty() || !errors.is_empty(),
+                "every row is either read or refused"
+            );
+        }
+    }
+}

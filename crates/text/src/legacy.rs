@@ -725,3 +725,34 @@ mod round_trip {
         }
     }
 }
+
+#[cfg(test)]
+mod fuzz {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        /// Any text: no panic, converted text in NFC, ASCII untouched.
+        #[test]
+        fn any_text_converts_without_panic_to_nfc(text in "\\PC{0,40}") {
+            let fixed = fix_cell(&text, None);
+            if !fixed.ambiguous && fixed.from != Encoding::Unicode {
+                prop_assert!(unicode_normalization::is_nfc(&fixed.text), "{:?}", fixed);
+            }
+            if text.is_ascii() {
+                prop_assert_eq!(&fixed.text, &text);
+            }
+        }
+
+        /// Any bytes of a legacy file: every reading and the choice among them terminate.
+        #[test]
+        fn any_bytes_convert_without_panic(bytes in proptest::collection::vec(any::<u8>(), 0..64)) {
+            let text = from_cp1252(&bytes);
+            prop_assert_eq!(to_bytes(&text), Some(bytes.clone()));
+            let _ = fix_cells([(text.as_str(), None), (text.as_str(), Some(".VnTimeH"))], false);
+        }
+    }
+}
