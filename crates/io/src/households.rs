@@ -15,6 +15,21 @@ use bamho_domain::{
 use crate::errors::{Errors, RowRef};
 use crate::table::{Row, Table, flag, number};
 
+/// households.csv's columns before the d-columns, in the order bamho writes them (DESIGN.md).
+pub const COLUMNS: [&str; 11] = [
+    "year",
+    "household_code",
+    "province_code",
+    "commune_code",
+    "village_code",
+    "area",
+    "agricultural",
+    "head_ethnicity",
+    "members",
+    "income_per_capita",
+    "b1_score",
+];
+
 /// Columns every households.csv has; `area` and `class` may be absent, the d-columns follow the
 /// standards of the years present.
 pub const REQUIRED: [&str; 10] = [

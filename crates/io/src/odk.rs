@@ -12,29 +12,9 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use crate::errors::{Errors, RowError, RowRef};
+use crate::households::COLUMNS as HOUSEHOLD;
+use crate::members::MEMBER_COLUMNS;
 
-/// The columns of households.csv a submission fills, in order (the indicators follow).
-const HOUSEHOLD: [&str; 11] = [
-    "year",
-    "household_code",
-    "province_code",
-    "commune_code",
-    "village_code",
-    "area",
-    "agricultural",
-    "head_ethnicity",
-    "members",
-    "income_per_capita",
-    "b1_score",
-];
-const MEMBER: [&str; 6] = [
-    "full_name",
-    "sex",
-    "birth_year",
-    "ethnicity",
-    "citizen_id",
-    "relation",
-];
 /// Columns by which an export tells itself apart from bamho's own files.
 const MARKERS: [&str; 8] = [
     "KEY",
@@ -124,19 +104,7 @@ fn interchange(subs: &[Submission]) -> (Vec<u8>, Vec<u8>) {
     header.extend(indicators.iter().cloned());
     header.push("class".into());
     let mut households = csv_line(&header);
-    let mut members = csv_line(
-        &[
-            "household_code",
-            "person_no",
-            "full_name",
-            "sex",
-            "birth_year",
-            "ethnicity",
-            "citizen_id",
-            "relation",
-        ]
-        .map(str::to_owned),
-    );
+    let mut members = csv_line(&MEMBER_COLUMNS.map(str::to_owned));
     for s in subs {
         let get = |k: &str| s.fields.get(k).cloned().unwrap_or_default();
         let mut row: Vec<String> = HOUSEHOLD.iter().map(|k| get(k)).collect();
@@ -145,8 +113,9 @@ fn interchange(subs: &[Submission]) -> (Vec<u8>, Vec<u8>) {
         households.extend(csv_line(&row));
         for (i, m) in s.members.iter().enumerate() {
             let mut cells = vec![get("household_code"), (i + 1).to_string()];
+            // The member's own fields: every members.csv column after the household and number.
             cells.extend(
-                MEMBER
+                MEMBER_COLUMNS[2..]
                     .iter()
                     .map(|k| m.get(*k).cloned().unwrap_or_default()),
             );

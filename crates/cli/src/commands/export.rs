@@ -53,22 +53,10 @@ fn household_header(rows: &[HouseholdYearRow]) -> (Vec<String>, usize) {
         .filter_map(|r| standards.by_id(&r.standard).map(|s| s.indicators.len()))
         .max()
         .unwrap_or(12);
-    let mut header: Vec<String> = [
-        "year",
-        "household_code",
-        "province_code",
-        "commune_code",
-        "village_code",
-        "area",
-        "agricultural",
-        "head_ethnicity",
-        "members",
-        "income_per_capita",
-        "b1_score",
-    ]
-    .iter()
-    .map(|s| (*s).to_owned())
-    .collect();
+    let mut header: Vec<String> = bamho_io::households::COLUMNS
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
     header.extend((1..=columns).map(|i| format!("d{i:02}")));
     header.push("class".into());
     (header, columns)
@@ -245,16 +233,7 @@ pub async fn run(db: &str, args: &Args, out: &Path) -> anyhow::Result<ExitCode> 
         }
         ExportWhat::Members => {
             let rows = store.export_members(&reach).await?;
-            w.write_record([
-                "household_code",
-                "person_no",
-                "full_name",
-                "sex",
-                "birth_year",
-                "ethnicity",
-                "citizen_id",
-                "relation",
-            ])?;
+            w.write_record(bamho_io::members::MEMBER_COLUMNS)?;
             for m in &rows {
                 w.write_record([
                     m.household_code.as_str(),

@@ -12,7 +12,9 @@ use serde::Deserialize;
 
 use super::labels::commune_name;
 use super::labels::{class_label, organisation_label};
-use super::{Frame, household_for_entry, household_in_reach, html};
+use super::{
+    Frame, date_input, household_for_entry, household_in_reach, html, optional_date_input,
+};
 use crate::AppState;
 use crate::auth::{PageUser, Signed};
 use crate::error::WebError;
@@ -359,30 +361,9 @@ pub async fn view_visit_post(
         });
     }
     let vi = s.lang == Lang::Vi;
-    let visited_on = Date::parse(&f.visited_on).map_err(|e| {
-        s.bad_request(format!(
-            "{}: {e}",
-            if vi { "Ngày thăm" } else { "Visit date" }
-        ))
-    })?;
-    let next_due = match f
-        .next_due
-        .as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-    {
-        Some(d) => Some(
-            Date::parse(d)
-                .map_err(|e| {
-                    s.bad_request(format!(
-                        "{}: {e}",
-                        if vi { "Hẹn lần sau" } else { "Next visit" }
-                    ))
-                })?
-                .to_string(),
-        ),
-        None => None,
-    };
+    let visited_on = date_input(&s, &f.visited_on, "Ngày thăm", "Visit date")?;
+    let next_due = optional_date_input(&s, f.next_due.as_deref(), "Hẹn lần sau", "Next visit")?
+        .map(|d| d.to_string());
     if f.found.trim().is_empty() {
         return Err(s.bad_request(if vi {
             "Ghi điều đã thấy khi thăm hộ."

@@ -159,6 +159,40 @@ pub async fn household_for_entry(
     Ok(detail)
 }
 
+/// A date from a form field ("2026-01-20" or "20/01/2026"); a 400 naming the field and the value
+/// otherwise.
+pub fn date_input(
+    s: &crate::auth::Signed,
+    raw: &str,
+    field_vi: &str,
+    field_en: &str,
+) -> Result<bamho_domain::Date, WebError> {
+    bamho_domain::Date::parse(raw).map_err(|e| {
+        s.bad_request(format!(
+            "{}: {:?} — {e}",
+            if s.lang == Lang::Vi {
+                field_vi
+            } else {
+                field_en
+            },
+            raw
+        ))
+    })
+}
+
+/// An optional date: empty is none, anything else must be a date.
+pub fn optional_date_input(
+    s: &crate::auth::Signed,
+    raw: Option<&str>,
+    field_vi: &str,
+    field_en: &str,
+) -> Result<Option<bamho_domain::Date>, WebError> {
+    match raw.map(str::trim).filter(|t| !t.is_empty()) {
+        Some(d) => date_input(s, d, field_vi, field_en).map(Some),
+        None => Ok(None),
+    }
+}
+
 /// Renders a template into an HTML response.
 pub fn html<T: askama::Template>(template: &T) -> Result<Response, WebError> {
     Ok(axum::response::Html(template.render()?).into_response())

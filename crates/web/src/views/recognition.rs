@@ -13,7 +13,7 @@ use bamho_store::{HELPER, HOUSEHOLD, NewNominee, NomineeRow, RecognitionDecision
 use serde::Deserialize;
 
 use super::labels::{class_label, commune_name, organisation_label};
-use super::{Frame, html};
+use super::{Frame, date_input, html, optional_date_input};
 use crate::AppState;
 use crate::auth::{PageUser, Signed};
 use crate::error::WebError;
@@ -411,35 +411,10 @@ pub async fn view_recognition_decision_post(
     s.check_csrf(&f.csrf_token)?;
     s.require_entry()?;
     commune_in_scope(&s, &commune)?;
-    let vi = s.lang == Lang::Vi;
-    let decided_on = Date::parse(&f.decided_on).map_err(|e| {
-        s.bad_request(format!(
-            "{}: {e}",
-            if vi { "Ngày quyết định" } else { "Date" }
-        ))
-    })?;
-    let ceremony_on = match f
-        .ceremony_on
-        .as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-    {
-        Some(d) => Some(
-            Date::parse(d)
-                .map_err(|e| {
-                    s.bad_request(format!(
-                        "{}: {e}",
-                        if vi {
-                            "Ngày biểu dương"
-                        } else {
-                            "Ceremony"
-                        }
-                    ))
-                })?
-                .to_string(),
-        ),
-        None => None,
-    };
+    let decided_on = date_input(&s, &f.decided_on, "Ngày quyết định", "Date")?;
+    let ceremony_on =
+        optional_date_input(&s, f.ceremony_on.as_deref(), "Ngày biểu dương", "Ceremony")?
+            .map(|d| d.to_string());
     let decision = RecognitionDecision {
         commune_code: commune.clone(),
         year,

@@ -10,14 +10,14 @@ use bamho_domain::classify::dot_thousands;
 use std::collections::BTreeMap;
 
 use bamho_domain::recognition::{Standing, standing};
-use bamho_domain::{Catalogue, Class, Date, LoanStatus, Vnd};
+use bamho_domain::{Catalogue, Class, LoanStatus, Vnd};
 use bamho_store::{
     ActivityRow, LoanRow, NewLoan, NewSupport, NewTwinning, ORGANISATIONS, RepaymentRow, StoreError,
 };
 use serde::Deserialize;
 
 use super::labels::{class_label, organisation_label};
-use super::{Frame, household_for_entry, household_in_reach, html};
+use super::{Frame, date_input, household_for_entry, household_in_reach, html};
 use crate::AppState;
 use crate::auth::{PageUser, Signed};
 use crate::error::WebError;
@@ -573,20 +573,6 @@ fn filled(v: Option<&str>) -> Option<String> {
         .map(str::to_owned)
 }
 
-fn date_field(s: &Signed, raw: &str, field_vi: &str, field_en: &str) -> Result<Date, WebError> {
-    Date::parse(raw).map_err(|e| {
-        s.bad_request(format!(
-            "{}: {:?} — {e}",
-            if s.lang == Lang::Vi {
-                field_vi
-            } else {
-                field_en
-            },
-            raw
-        ))
-    })
-}
-
 fn amount_field(s: &Signed, raw: &str, field_vi: &str, field_en: &str) -> Result<Vnd, WebError> {
     Vnd::parse(raw).map_err(|e| {
         s.bad_request(format!(
@@ -629,7 +615,7 @@ pub async fn view_support_post(
 ) -> Result<Response, WebError> {
     s.check_csrf(&f.csrf_token)?;
     household_for_entry(&state, &s, &code).await?;
-    let given_on = date_field(&s, &f.given_on, "Ngày hỗ trợ", "Date")?;
+    let given_on = date_input(&s, &f.given_on, "Ngày hỗ trợ", "Date")?;
     let (programme, project) = match f.source.split_once('/') {
         Some((p, x)) => (p.to_owned(), Some(x.to_owned())),
         None => (f.source.clone(), None),
@@ -685,7 +671,7 @@ pub async fn view_support_outcome_post(
 ) -> Result<Response, WebError> {
     s.check_csrf(&f.csrf_token)?;
     household_for_entry(&state, &s, &code).await?;
-    let on = date_field(&s, &f.on, "Ngày", "Date")?;
+    let on = date_input(&s, &f.on, "Ngày", "Date")?;
     let outcome = f.outcome.trim();
     if outcome.is_empty() {
         return Err(s.bad_request(if s.lang == Lang::Vi {
@@ -774,7 +760,7 @@ pub async fn view_loan_post(
                 f.term_months
             ))
         })?;
-    let disbursed_on = date_field(&s, &f.disbursed_on, "Ngày giải ngân", "Disbursed on")?;
+    let disbursed_on = date_input(&s, &f.disbursed_on, "Ngày giải ngân", "Disbursed on")?;
     let entrusted_by = filled(f.entrusted_by.as_deref()).unwrap_or_default();
     if !entrusted_by.is_empty() && !ORGANISATIONS.contains(&entrusted_by.as_str()) {
         return Err(s.bad_request(format!("{entrusted_by:?}")));
@@ -815,7 +801,7 @@ pub async fn view_repayment_post(
 ) -> Result<Response, WebError> {
     s.check_csrf(&f.csrf_token)?;
     household_for_entry(&state, &s, &code).await?;
-    let paid_on = date_field(&s, &f.paid_on, "Ngày trả", "Paid on")?;
+    let paid_on = date_input(&s, &f.paid_on, "Ngày trả", "Paid on")?;
     let amount = amount_field(&s, &f.amount, "Số tiền trả", "Amount")?;
     let repayment = RepaymentRow {
         paid_on: paid_on.to_string(),
@@ -852,7 +838,7 @@ pub async fn view_twinning_post(
 ) -> Result<Response, WebError> {
     s.check_csrf(&f.csrf_token)?;
     household_for_entry(&state, &s, &code).await?;
-    let from = date_field(&s, &f.from, "Từ ngày", "From")?;
+    let from = date_input(&s, &f.from, "Từ ngày", "From")?;
     let helper_code = filled(f.helper_code.as_deref());
     if let Some(helper) = &helper_code {
         // The helping household must be one the officer reaches too.
@@ -908,7 +894,7 @@ pub async fn view_twinning_activity_post(
     {
         return Err(s.not_found());
     }
-    let on = date_field(&s, &f.on, "Ngày", "Date")?.to_string();
+    let on = date_input(&s, &f.on, "Ngày", "Date")?.to_string();
     let (actor, at) = (&s.user.username, crate::clock::stamp());
     if f.action.as_deref() == Some("end") {
         state

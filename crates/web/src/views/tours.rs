@@ -5,12 +5,11 @@ use askama::Template;
 use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use bamho_domain::Date;
 use bamho_store::NewTour;
 use serde::Deserialize;
 
 use super::labels::commune_name;
-use super::{Frame, household_in_reach, html};
+use super::{Frame, date_input, household_in_reach, html};
 use crate::AppState;
 use crate::auth::{PageUser, Signed};
 use crate::error::WebError;
@@ -105,12 +104,7 @@ pub async fn view_tours_post(
         return Err(s.not_found());
     }
     let vi = s.lang == Lang::Vi;
-    let held_on = Date::parse(&f.held_on).map_err(|e| {
-        s.bad_request(format!(
-            "{}: {e}",
-            if vi { "Ngày tham quan" } else { "Date" }
-        ))
-    })?;
+    let held_on = date_input(&s, &f.held_on, "Ngày tham quan", "Date")?;
     let list = participants(&f.participants);
     if f.model.trim().is_empty() || list.is_empty() {
         return Err(s.bad_request(if vi {
