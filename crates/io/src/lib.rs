@@ -5,6 +5,7 @@
 pub mod errors;
 pub mod fixtext;
 pub mod households;
+pub mod limits;
 pub mod members;
 pub mod odk;
 pub mod official;
@@ -184,6 +185,12 @@ impl Batch {
             file: name.into(),
             row: 1,
         };
+        if bytes.starts_with(b"PK")
+            && let Err(why) = limits::check_workbook(bytes)
+        {
+            errors.push(RowError::at(&at, "", "", why));
+            return;
+        }
         let mut book = match calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)) {
             Ok(b) => b,
             Err(e) => {
