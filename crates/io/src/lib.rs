@@ -136,7 +136,7 @@ impl Batch {
         &mut self,
         label: &str,
         rows: &[Vec<String>],
-        unicode: bool,
+        unicode: &dyn Fn(usize) -> bool,
         errors: &mut Errors,
     ) -> bool {
         let Some(p) = official::prepare(label, rows, unicode, errors) else {
@@ -155,17 +155,23 @@ impl Batch {
     }
 
     fn read_official_csv(&mut self, name: &str, bytes: &[u8], errors: &mut Errors) {
-        let (text, utf8) = bamho_text::legacy::decode_file(bytes);
+        let (text, lines) = bamho_text::legacy::decode_lines(bytes);
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
             .from_reader(text.as_bytes());
-        let rows: Vec<Vec<String>> = reader
-            .records()
-            .filter_map(Result::ok)
-            .map(|r| r.iter().map(str::to_owned).collect())
-            .collect();
-        if !self.read_prepared(name, &rows, utf8, errors) {
+        // Each record remembers whether the line it starts on was UTF-8.
+        let mut utf8 = Vec::new();
+        let mut rows: Vec<Vec<String>> = Vec::new();
+        for record in reader.records().filter_map(Result::ok) {
+            let line = record
+                .position()
+                .map_or(0, |p| p.line().saturating_sub(1) as usize);
+            utf8.push(lines.get(line).copied().unwrap_or(true));
+            rows.push(record.iter().map(str::to_owned).collect());
+        }
+        let unicode = |r: usize| utf8.get(r).copied().unwrap_or(true);
+        if !self.read_prepared(name, &rows, &unicode, errors) {
             errors.push(RowError::at(
                 &RowRef {
                     file: name.into(),
@@ -221,7 +227,7 @@ impl Batch {
                 rows.push(cells);
             }
             let label = format!("{name}, sheet {sheet}");
-            any |= self.read_prepared(&label, &rows, true, errors);
+            any |= self.read_prepared(&label, &rows, &|_| true, errors);
         }
         if !any {
             errors.push(RowError::at(

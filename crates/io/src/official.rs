@@ -6,7 +6,7 @@
 
 use bamho_domain::Standards;
 use bamho_domain::ethnic::{EthnicGroups, Lookup};
-use bamho_text::legacy::{Encoding, fix_cells};
+use bamho_text::legacy::{Encoding, fix_cells_each};
 use bamho_text::match_key;
 
 use crate::errors::{Errors, RowError, RowRef};
@@ -195,12 +195,13 @@ pub struct Prepared {
 }
 
 /// Finds the header (the first of the first ten rows with two or more known headings), converts
-/// every text cell from legacy encodings, and rewrites headings and values. `unicode`: the cells
-/// may already be right as they are (false for the bytes of a CSV file that is not UTF-8).
+/// every text cell from legacy encodings, and rewrites headings and values. `unicode(row)`: the
+/// cells of that row may already be right as they are (false for the lines of a CSV file that were
+/// not UTF-8).
 pub fn prepare(
     label: &str,
     rows: &[Vec<String>],
-    unicode: bool,
+    unicode: &dyn Fn(usize) -> bool,
     errors: &mut Errors,
 ) -> Option<Prepared> {
     let cells: Vec<(usize, usize, &str)> = rows
@@ -208,7 +209,7 @@ pub fn prepare(
         .enumerate()
         .flat_map(|(r, row)| row.iter().enumerate().map(move |(c, t)| (r, c, t.as_str())))
         .collect();
-    let fixed = fix_cells(cells.iter().map(|(_, _, t)| (*t, None)), unicode);
+    let fixed = fix_cells_each(cells.iter().map(|(r, _, t)| (*t, None, unicode(*r))));
     let mut text: Vec<Vec<String>> = rows.iter().map(|r| vec![String::new(); r.len()]).collect();
     let mut converted: std::collections::BTreeMap<Encoding, usize> = Default::default();
     for ((r, c, original), f) in cells.iter().zip(&fixed) {
@@ -347,7 +348,7 @@ mod tests {
             ],
             &["HH-1", "2", "Y Hoa", "Nữ", "1984", "xo dang", "", "Vợ"],
         ]);
-        let p = prepare("list.xlsx", &list, true, &mut errors).unwrap();
+        let p = prepare("list.xlsx", &list, &|_| true, &mut errors).unwrap();
         assert!(errors.is_empty(), "{errors}");
         assert_eq!(p.offset, 2);
         assert_eq!(p.converted, [(Encoding::Tcvn3, 1)]);

@@ -484,7 +484,15 @@ pub fn fix_cells<'a>(
     cells: impl IntoIterator<Item = (&'a str, Option<&'a str>)>,
     unicode: bool,
 ) -> Vec<Fixed> {
-    let mut fixed: Vec<Fixed> = cells.into_iter().map(|(t, f)| fix(t, f, unicode)).collect();
+    fix_cells_each(cells.into_iter().map(|(t, f)| (t, f, unicode)))
+}
+
+/// As [`fix_cells`], each cell saying whether it may be right as it stands (a line of a file that
+/// was UTF-8, in a file that mixes).
+pub fn fix_cells_each<'a>(
+    cells: impl IntoIterator<Item = (&'a str, Option<&'a str>, bool)>,
+) -> Vec<Fixed> {
+    let mut fixed: Vec<Fixed> = cells.into_iter().map(|(t, f, u)| fix(t, f, u)).collect();
     let mut counts: HashMap<Encoding, usize> = HashMap::new();
     for f in fixed.iter().filter(|f| !f.ambiguous) {
         if !matches!(f.from, Encoding::Unicode | Encoding::Nfd) {
@@ -509,13 +517,39 @@ pub fn fix_cells<'a>(
     fixed
 }
 
-/// A CSV or text file's bytes as text: UTF-8 when they are, otherwise each line read as
-/// Windows-1252 so that [`fix_cell`] can tell the legacy encoding cell by cell.
+/// A CSV or text file's bytes as text: UTF-8 when they are, otherwise each line read as UTF-8 when
+/// it is and as Windows-1252 when not, so that [`fix_cell`] can tell the legacy encoding cell by
+/// cell. Also whether the whole file was UTF-8, and for each line whether it was.
 pub fn decode_file(bytes: &[u8]) -> (String, bool) {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => (text.trim_start_matches('\u{feff}').to_owned(), true),
-        Err(_) => (from_cp1252(bytes), false),
+    let (text, lines) = decode_lines(bytes);
+    (text, lines.iter().all(|u| *u))
+}
+
+/// As [`decode_file`], with a flag for each line (`\n`-separated) saying whether it was UTF-8.
+pub fn decode_lines(bytes: &[u8]) -> (String, Vec<bool>) {
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        let text = text.trim_start_matches('\u{feff}').to_owned();
+        let lines = vec![true; text.split('\n').count()];
+        return (text, lines);
     }
+    let mut text = String::with_capacity(bytes.len() + bytes.len() / 4);
+    let mut lines = Vec::new();
+    for (i, line) in bytes.split(|b| *b == b'\n').enumerate() {
+        if i > 0 {
+            text.push('\n');
+        }
+        match std::str::from_utf8(line) {
+            Ok(t) => {
+                text.push_str(t);
+                lines.push(true);
+            }
+            Err(_) => {
+                text.push_str(&from_cp1252(line));
+                lines.push(false);
+            }
+        }
+    }
+    (text, lines)
 }
 
 #[cfg(test)]

@@ -151,6 +151,14 @@ pub fn router(state: AppState) -> Router {
         .route("/lasting", get(views::lasting::view_lasting_get))
         .route("/duplicates", get(views::duplicates::view_duplicates_get))
         .route(
+            "/import",
+            get(views::import::view_import_get)
+                .post(views::import::view_import_post)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    views::import::MAX_UPLOAD,
+                )),
+        )
+        .route(
             "/recognitions",
             get(views::recognition::view_recognitions_get)
                 .post(views::recognition::view_recognitions_post),

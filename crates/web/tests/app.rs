@@ -397,6 +397,7 @@ async fn the_authorisation_matrix_holds_for_every_route() {
         ("/recognitions".into(), [200, 200, 200, 403, 403, 403]),
         ("/lasting".into(), [200, 200, 200, 200, 200, 200]),
         ("/duplicates".into(), [200, 200, 200, 403, 403, 403]),
+        ("/import".into(), [200, 200, 200, 403, 403, 403]),
         (
             format!("/households/{inside}/timeline"),
             [200, 200, 404, 200, 404, 403],

@@ -6,6 +6,7 @@ pub mod edit;
 pub mod followup;
 pub mod home;
 pub mod households;
+pub mod import;
 pub mod labels;
 pub mod lasting;
 pub mod login;
