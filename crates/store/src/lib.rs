@@ -205,6 +205,13 @@ pub trait Registry: Send + Sync {
 
     async fn totals(&self) -> Result<Totals, StoreError>;
 
+    /// The years some commune has decided, oldest first (from the small table of decisions, not
+    /// the classifications: pages ask for it on every request).
+    async fn decided_years(&self) -> Result<Vec<u16>, StoreError>;
+
+    /// Every year from the first to the last with a classification (two index look-ups).
+    async fn survey_years(&self) -> Result<Vec<u16>, StoreError>;
+
     /// Open reviews (commune code, year, opened on), of these communes or of all.
     async fn open_reviews(
         &self,

@@ -431,6 +431,27 @@ macro_rules! registry_impl {
                 Ok(snapshot)
             }
 
+            async fn decided_years(&self) -> Result<Vec<u16>, StoreError> {
+                let years: Vec<i64> = sqlx::query_scalar("SELECT DISTINCT year FROM decision ORDER BY year")
+                    .fetch_all(&self.pool)
+                    .await?;
+                Ok(years.into_iter().map(|y| y as u16).collect())
+            }
+
+            async fn survey_years(&self) -> Result<Vec<u16>, StoreError> {
+                // MIN and MAX asked apart: each is one look-up in the index on the year.
+                let first: Option<i64> = sqlx::query_scalar("SELECT MIN(year) FROM classification")
+                    .fetch_one(&self.pool)
+                    .await?;
+                let last: Option<i64> = sqlx::query_scalar("SELECT MAX(year) FROM classification")
+                    .fetch_one(&self.pool)
+                    .await?;
+                Ok(match (first, last) {
+                    (Some(a), Some(b)) => (a..=b).map(|y| y as u16).collect(),
+                    _ => Vec::new(),
+                })
+            }
+
             async fn totals(&self) -> Result<Totals, StoreError> {
                 let count = |sql: &'static str| {
                     let pool = self.pool.clone();

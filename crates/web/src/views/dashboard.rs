@@ -61,8 +61,7 @@ pub async fn view_dashboard_get(
     State(state): State<AppState>,
 ) -> Result<Response, WebError> {
     let today = crate::clock::today();
-    let totals = state.store.totals().await?;
-    let years = super::home::decided_years(&totals);
+    let years = super::home::decided_years(state.store.as_ref()).await?;
     let mut snapshots: Vec<Snapshot> = Vec::new();
     for y in &years {
         let year = Year::new(*y).map_err(|e| WebError::Internal(e.to_string()))?;

@@ -84,19 +84,14 @@ fn points(now: f64, before: Option<f64>, lang: Lang) -> String {
     }
 }
 
-/// The years with decisions (all years when none is decided yet), oldest first.
-pub fn decided_years(totals: &bamho_store::Totals) -> Vec<u16> {
-    let decided: Vec<u16> = totals
-        .years
-        .iter()
-        .filter(|y| y.2 > 0)
-        .map(|y| y.0)
-        .collect();
-    if decided.is_empty() {
-        totals.years.iter().map(|y| y.0).collect()
-    } else {
-        decided
+/// The years with decisions, oldest first; every year with surveys when none is decided yet (a
+/// new database — the only case that reads the classifications).
+pub async fn decided_years(store: &dyn bamho_store::Store) -> Result<Vec<u16>, WebError> {
+    let decided = store.decided_years().await?;
+    if !decided.is_empty() {
+        return Ok(decided);
     }
+    Ok(store.survey_years().await?)
 }
 
 pub async fn view_home_get(
@@ -104,9 +99,8 @@ pub async fn view_home_get(
     State(state): State<AppState>,
 ) -> Result<Response, WebError> {
     let today = crate::clock::today();
-    let totals = state.store.totals().await?;
     // The latest decided year against the one before; an open review's partial surveys would mislead.
-    let years = decided_years(&totals);
+    let years = decided_years(state.store.as_ref()).await?;
     let mut current = None;
     let mut previous = None;
     if let Some(&latest) = years.last() {

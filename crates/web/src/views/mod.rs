@@ -34,7 +34,7 @@ const HTMX: &str = include_str!("../../assets/vendor/htmx-2.0.11.min.js");
 
 /// 200 once the database answers.
 pub async fn healthz(State(state): State<AppState>) -> Response {
-    match state.store.totals().await {
+    match state.store.decided_years().await {
         Ok(_) => (StatusCode::OK, "ok").into_response(),
         Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response(),
     }

@@ -96,12 +96,11 @@ pub async fn view_recognitions_get(
             decision: n.decision.unwrap_or_default(),
         })
         .collect();
-    let totals = state.store.totals().await?;
-    let years = totals
-        .years
-        .iter()
-        .filter(|y| y.2 > 0)
-        .map(|y| y.0)
+    let years: Vec<u16> = state
+        .store
+        .decided_years()
+        .await?
+        .into_iter()
         .rev()
         .collect();
     let communes = s
