@@ -122,6 +122,29 @@ async fn an_officer_imports_an_official_list_after_a_dry_run_within_their_commun
         StatusCode::NOT_FOUND
     );
 
+    // Nor may a member list touch another commune's household.
+    let elsewhere = app.household_in("23341").await;
+    let members_there = format!(
+        "household_code,person_no,full_name,sex,birth_year,ethnicity,citizen_id,relation\n{elsewhere},9,A Lo,m,2000,16,,child\n"
+    );
+    let refused = upload(
+        &app,
+        &officer,
+        form(&token, false, &[("tv.csv", members_there.as_bytes())]),
+    )
+    .await;
+    assert!(
+        refused.body.contains("no household of yours has this code"),
+        "{}",
+        refused.body
+    );
+    assert!(
+        !app.get(&format!("/households/{elsewhere}"), Some(&province))
+            .await
+            .body
+            .contains("A Lo")
+    );
+
     // Too large: a clear message, not a broken page.
     let big = vec![b'a'; 33 * 1024 * 1024];
     let too_big = upload(&app, &officer, form(&token, true, &[("big.csv", &big)])).await;

@@ -67,6 +67,54 @@ fn outside_scope(s: &Signed, batch: &Batch, errors: &mut Errors) {
     }
 }
 
+/// Member and event rows must concern households of the file or households the user reaches:
+/// nobody edits another commune's members by sending a list.
+async fn foreign_households(
+    s: &Signed,
+    state: &AppState,
+    batch: &Batch,
+    errors: &mut Errors,
+) -> Result<(), WebError> {
+    let in_file: std::collections::HashSet<&str> = batch
+        .households
+        .iter()
+        .map(|(_, h)| h.household.as_str())
+        .collect();
+    let mut checked: std::collections::HashMap<String, bool> = Default::default();
+    let rows = batch
+        .members
+        .iter()
+        .map(|(at, m)| (at, m.household.as_str()))
+        .chain(
+            batch
+                .events
+                .iter()
+                .map(|(at, e)| (at, e.household.as_str())),
+        );
+    for (at, code) in rows {
+        if in_file.contains(code) {
+            continue;
+        }
+        let reachable = match checked.get(code) {
+            Some(r) => *r,
+            None => {
+                let r = state.store.household(&s.reach, code).await?.is_some();
+                checked.insert(code.to_owned(), r);
+                r
+            }
+        };
+        if !reachable {
+            errors.push(bamho_io::RowError::at(
+                at,
+                "household_code",
+                code,
+                "no household of yours has this code, and the files do not register it",
+            ));
+        }
+    }
+    Ok(())
+}
+
 pub async fn view_import_post(
     PageUser(s): PageUser,
     State(state): State<AppState>,
@@ -125,6 +173,7 @@ pub async fn view_import_post(
     batch.finish(&mut errors);
     if errors.is_empty() {
         outside_scope(&s, &batch, &mut errors);
+        foreign_households(&s, &state, &batch, &mut errors).await?;
     }
     let mut lines: Vec<String> = batch
         .converted
