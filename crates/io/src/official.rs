@@ -134,7 +134,9 @@ fn value(column: &str, raw: &str) -> String {
     let key = match_key(v);
     let yes_no = |k: &str| match k {
         "x" | "co" | "1" | "yes" | "true" | "v" => "1".to_owned(),
-        "" | "khong" | "0" | "no" | "false" => "0".to_owned(),
+        "khong" | "0" | "no" | "false" => "0".to_owned(),
+        // Empty stays empty: a column the row's standard lacks, or a value the reader will ask for.
+        "" => String::new(),
         _ => v.to_owned(),
     };
     match column {
