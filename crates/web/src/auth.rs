@@ -173,6 +173,18 @@ impl Signed {
         }
     }
 
+    /// A commune (in force today) the user may handle: 404 otherwise, as for a household.
+    pub fn check_commune(&self, commune: &str) -> Result<(), WebError> {
+        if self
+            .communes()
+            .is_none_or(|list| list.iter().any(|c| c == commune))
+        {
+            Ok(())
+        } else {
+            Err(self.not_found())
+        }
+    }
+
     pub fn bad_request(&self, message: impl Into<String>) -> WebError {
         WebError::BadRequest {
             api: self.api,

@@ -154,6 +154,32 @@ async fn text_with(c: &Client, needle: &str) -> String {
     last
 }
 
+/// Serves the test app on a free port; its base address.
+async fn serve(app: &TestApp) -> String {
+    let server = Application::build(AppState::new(app.store.clone()), "127.0.0.1:0")
+        .await
+        .unwrap();
+    let base = format!("http://{}", server.local_addr().unwrap());
+    tokio::spawn(server.run());
+    base
+}
+
+/// Closes the browser; a failed flow leaves a screenshot named `shot` and fails the test.
+async fn finish(client: Client, result: Result<(), String>, shot: &str) {
+    if let Err(step) = &result {
+        if let Ok(png) = client.screenshot().await {
+            let _ = std::fs::write(artifacts().join(shot), png);
+        }
+        eprintln!(
+            "screenshot of the failure: {}",
+            artifacts().join(shot).display()
+        );
+        let _ = client.close().await;
+        panic!("{step}");
+    }
+    client.close().await.unwrap();
+}
+
 /// Opens `page`, signs in as `user` on the form it redirects to, and returns where the browser
 /// lands.
 async fn sign_in(c: &Client, page: &str, user: &str) -> Result<url::Url, String> {
@@ -402,25 +428,10 @@ async fn sign_in_search_survey_meeting_decision_certificate_in_a_real_browser() 
         .await
         .unwrap();
     let hint = app.household_in("23365").await;
-    let server = Application::build(AppState::new(app.store.clone()), "127.0.0.1:0")
-        .await
-        .unwrap();
-    let base = format!("http://{}", server.local_addr().unwrap());
-    tokio::spawn(server.run());
+    let base = serve(&app).await;
     let client = browser(port).await;
     let result = flow(&client, &base, &hint).await;
-    if let Err(step) = &result {
-        if let Ok(png) = client.screenshot().await {
-            let _ = std::fs::write(artifacts().join("failure.png"), png);
-        }
-        eprintln!(
-            "screenshot of the failure: {}",
-            artifacts().join("failure.png").display()
-        );
-        let _ = client.close().await;
-        panic!("{step}");
-    }
-    client.close().await.unwrap();
+    finish(client, result, "failure.png").await;
 }
 
 /// A supporter on a phone logs a visit from "my households"; the officer reads the household's
@@ -547,21 +558,10 @@ async fn a_supporter_logs_a_visit_on_a_phone_and_the_officer_reads_the_timeline(
         purpose: String::new(),
     };
     app.store.record_loan(&loan, "t", "t").await.unwrap();
-    let server = Application::build(AppState::new(app.store.clone()), "127.0.0.1:0")
-        .await
-        .unwrap();
-    let base = format!("http://{}", server.local_addr().unwrap());
-    tokio::spawn(server.run());
+    let base = serve(&app).await;
     let client = browser(port).await;
     let result = supporter_flow(&client, &base, &code).await;
-    if let Err(step) = &result {
-        if let Ok(png) = client.screenshot().await {
-            let _ = std::fs::write(artifacts().join("failure-followup.png"), png);
-        }
-        let _ = client.close().await;
-        panic!("{step}");
-    }
-    client.close().await.unwrap();
+    finish(client, result, "failure-followup.png").await;
 }
 
 /// An officer proposes the nominees of 2025, confirms them, records the decision and prints the
@@ -669,19 +669,8 @@ async fn an_officer_recognises_escapes_and_prints_certificates_in_a_real_browser
     };
     let app = TestApp::spawn().await;
     app.decide_all().await;
-    let server = Application::build(AppState::new(app.store.clone()), "127.0.0.1:0")
-        .await
-        .unwrap();
-    let base = format!("http://{}", server.local_addr().unwrap());
-    tokio::spawn(server.run());
+    let base = serve(&app).await;
     let client = browser(port).await;
     let result = recognition_flow(&client, &base).await;
-    if let Err(step) = &result {
-        if let Ok(png) = client.screenshot().await {
-            let _ = std::fs::write(artifacts().join("failure-recognition.png"), png);
-        }
-        let _ = client.close().await;
-        panic!("{step}");
-    }
-    client.close().await.unwrap();
+    finish(client, result, "failure-recognition.png").await;
 }

@@ -179,9 +179,7 @@ pub async fn view_supporters_post(
 ) -> Result<Response, WebError> {
     s.check_csrf(&f.csrf_token)?;
     s.require_entry()?;
-    if !s.communes().is_none_or(|list| list.contains(&f.commune)) {
-        return Err(s.not_found());
-    }
+    s.check_commune(&f.commune)?;
     let vi = s.lang == Lang::Vi;
     let name = bamho_text::nfc(&f.full_name);
     if name.is_empty() || !ORGANISATIONS.contains(&f.organisation.as_str()) {

@@ -36,17 +36,6 @@ fn long_vi(date: &str) -> String {
     }
 }
 
-/// A commune the user may handle recognitions for (404 otherwise, as for a household).
-fn commune_in_scope(s: &Signed, commune: &str) -> Result<(), WebError> {
-    if s.communes()
-        .is_none_or(|list| list.iter().any(|c| c == commune))
-    {
-        Ok(())
-    } else {
-        Err(s.not_found())
-    }
-}
-
 fn refused(s: &Signed, e: StoreError) -> WebError {
     match e {
         StoreError::Conflict(why) | StoreError::Invalid(why) => s.bad_request(why),
@@ -131,7 +120,7 @@ pub async fn view_recognitions_post(
 ) -> Result<Response, WebError> {
     s.check_csrf(&f.csrf_token)?;
     s.require_entry()?;
-    commune_in_scope(&s, &f.commune)?;
+    s.check_commune(&f.commune)?;
     state
         .store
         .prepare_nominees(&f.commune, f.year, &s.user.username, &crate::clock::stamp())
@@ -301,7 +290,7 @@ pub async fn view_nominees_get(
     Path((commune, year)): Path<(String, u16)>,
 ) -> Result<Response, WebError> {
     s.require_entry()?;
-    commune_in_scope(&s, &commune)?;
+    s.check_commune(&commune)?;
     nominees_view(&state, &s, &commune, year).await
 }
 
@@ -321,7 +310,7 @@ pub async fn view_nominee_status_post(
 ) -> Result<Response, WebError> {
     s.check_csrf(&f.csrf_token)?;
     s.require_entry()?;
-    commune_in_scope(&s, &commune)?;
+    s.check_commune(&commune)?;
     let (actor, at) = (&s.user.username, crate::clock::stamp());
     let store = &state.store;
     match (f.status.as_str(), f.nominee) {
@@ -357,7 +346,7 @@ pub async fn view_nominee_add_post(
 ) -> Result<Response, WebError> {
     s.check_csrf(&f.csrf_token)?;
     s.require_entry()?;
-    commune_in_scope(&s, &commune)?;
+    s.check_commune(&commune)?;
     let organisation = f
         .organisation
         .filter(|o| bamho_store::ORGANISATIONS.contains(&o.as_str()));
@@ -409,7 +398,7 @@ pub async fn view_recognition_decision_post(
 ) -> Result<Response, WebError> {
     s.check_csrf(&f.csrf_token)?;
     s.require_entry()?;
-    commune_in_scope(&s, &commune)?;
+    s.check_commune(&commune)?;
     let decided_on = date_input(&s, &f.decided_on, "Ngày quyết định", "Date")?;
     let ceremony_on =
         optional_date_input(&s, f.ceremony_on.as_deref(), "Ngày biểu dương", "Ceremony")?
@@ -503,7 +492,7 @@ pub async fn view_merit_get(
     Query(q): Query<VillageQuery>,
 ) -> Result<Response, WebError> {
     s.require_entry()?;
-    commune_in_scope(&s, &commune)?;
+    s.check_commune(&commune)?;
     let (decision, nominees, heads) = decided(&state, &s, &commune, year).await?;
     let commune_full = commune_name(&commune, crate::clock::today().year());
     let merits = nominees
@@ -583,7 +572,7 @@ pub async fn view_commendation_get(
         (bamho_store::Reach::Village(own), Role::VillageHead) if *own == village => {}
         _ => {
             s.require_entry()?;
-            commune_in_scope(&s, &commune)?;
+            s.check_commune(&commune)?;
         }
     }
     let (decision, nominees, heads) = decided(&state, &s, &commune, year).await?;

@@ -100,9 +100,7 @@ pub async fn view_tours_post(
 ) -> Result<Response, WebError> {
     s.check_csrf(&f.csrf_token)?;
     s.require_entry()?;
-    if !s.communes().is_none_or(|list| list.contains(&f.commune)) {
-        return Err(s.not_found());
-    }
+    s.check_commune(&f.commune)?;
     let vi = s.lang == Lang::Vi;
     let held_on = date_input(&s, &f.held_on, "Ngày tham quan", "Date")?;
     let list = participants(&f.participants);
