@@ -1,5 +1,6 @@
-//! households.csv read straight into a year's columns, in parallel: the file is split at line
-//! boundaries, each part parsed by one thread into columns, the parts joined in file order.
+//! households.csv read straight into a year's columns, in parallel: the file is read once in
+//! chunks that end at line breaks, each chunk parsed by one thread into columns while the next is
+//! read, the parts joined in file order.
 //!
 //! It accepts exactly what the validating reader (`bamho-io`) accepts and nothing else: any row it
 //! cannot vouch for — quotes, spaces, an unknown commune, a bad number, a repeated household — makes
@@ -10,6 +11,11 @@ use bamho_domain::classify::{Assessment, Deprivations, classify};
 use bamho_domain::ethnic::EthnicGroups;
 use bamho_domain::units::{Level, UnitId, Units, review_day};
 use bamho_domain::{Area, Class, Standard, Vnd, Year};
+use std::io::Read;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, mpsc};
+use std::thread;
+
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
@@ -19,66 +25,118 @@ use crate::snapshot::{Snapshot, household_key};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Unsupported;
 
-/// Where each needed column sits in a row.
+/// What a column of households.csv holds, as this reader sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Year,
+    Code,
+    Province,
+    Commune,
+    Village,
+    Area,
+    Agricultural,
+    Ethnicity,
+    Members,
+    Income,
+    B1,
+    /// The standard's indicator with this bit.
+    Indicator(u8),
+    /// A run of `count` indicators side by side from `bit` on: read as one block of "0,1,0…".
+    Flags {
+        bit: u8,
+        count: u8,
+    },
+    /// A deprivation column the standard lacks: it must stay empty.
+    Empty,
+    /// Any other column: read past.
+    Other,
+}
+
+/// The role of each column, in order.
 #[derive(Debug, Clone)]
 struct Columns {
-    count: usize,
-    year: usize,
-    code: usize,
-    province: usize,
-    commune: usize,
-    village: usize,
-    area: Option<usize>,
-    agricultural: usize,
-    ethnicity: usize,
-    members: usize,
-    income: usize,
-    b1: usize,
-    /// d01, d02, … of the standard, then any further d-columns that must stay empty.
-    indicators: Vec<usize>,
-    extra: Vec<usize>,
+    roles: Vec<Role>,
 }
 
 impl Columns {
     fn from_header(header: &[u8], standard: &Standard) -> Result<Self, Unsupported> {
-        let names: Vec<&[u8]> = header.split(|b| *b == b',').collect();
         if header.contains(&b'"') || header.contains(&b' ') {
             return Err(Unsupported);
         }
-        let find = |name: &str| {
-            names
+        let names: Vec<&[u8]> = header.split(|b| *b == b',').collect();
+        if names.len() > MAX_COLUMNS {
+            return Err(Unsupported);
+        }
+        let role = |name: &[u8]| {
+            let fixed = [
+                ("year", Role::Year),
+                ("household_code", Role::Code),
+                ("province_code", Role::Province),
+                ("commune_code", Role::Commune),
+                ("village_code", Role::Village),
+                ("area", Role::Area),
+                ("agricultural", Role::Agricultural),
+                ("head_ethnicity", Role::Ethnicity),
+                ("members", Role::Members),
+                ("income_per_capita", Role::Income),
+                ("b1_score", Role::B1),
+            ];
+            if let Some((_, role)) = fixed.iter().find(|(n, _)| n.as_bytes() == name) {
+                return *role;
+            }
+            if let Some(bit) = standard
+                .indicators
                 .iter()
-                .position(|n| *n == name.as_bytes())
-                .ok_or(Unsupported)
+                .position(|i| i.code.as_bytes() == name)
+            {
+                return Role::Indicator(bit as u8);
+            }
+            let deprivation = name.len() == 3
+                && name[0] == b'd'
+                && name[1..].iter().all(u8::is_ascii_digit)
+                && (1..=16).contains(&((name[1] - b'0') * 10 + (name[2] - b'0')));
+            if deprivation {
+                Role::Empty
+            } else {
+                Role::Other
+            }
         };
-        let indicators = standard
-            .indicators
-            .iter()
-            .map(|i| find(&i.code))
-            .collect::<Result<Vec<_>, _>>()?;
-        let extra = (standard.indicators.len() + 1..=16)
-            .filter_map(|i| {
-                names
-                    .iter()
-                    .position(|n| *n == format!("d{i:02}").as_bytes())
-            })
-            .collect();
-        Ok(Self {
-            count: names.len(),
-            year: find("year")?,
-            code: find("household_code")?,
-            province: find("province_code")?,
-            commune: find("commune_code")?,
-            village: find("village_code")?,
-            area: find("area").ok(),
-            agricultural: find("agricultural")?,
-            ethnicity: find("head_ethnicity")?,
-            members: find("members")?,
-            income: find("income_per_capita")?,
-            b1: find("b1_score")?,
-            indicators,
-            extra,
-        })
+        let roles: Vec<Role> = names.iter().map(|n| role(n)).collect();
+        let needed = [
+            Role::Year,
+            Role::Code,
+            Role::Province,
+            Role::Commune,
+            Role::Village,
+            Role::Agricultural,
+            Role::Ethnicity,
+            Role::Members,
+            Role::Income,
+            Role::B1,
+        ];
+        let indicators = (0..standard.indicators.len()).map(|i| Role::Indicator(i as u8));
+        for wanted in needed.into_iter().chain(indicators) {
+            if roles.iter().filter(|r| **r == wanted).count() != 1 {
+                return Err(Unsupported);
+            }
+        }
+        if roles.iter().filter(|r| **r == Role::Area).count() > 1 {
+            return Err(Unsupported);
+        }
+        // Indicators side by side, in order, are read as one block.
+        let mut merged: Vec<Role> = Vec::with_capacity(roles.len());
+        for role in roles {
+            match (merged.last_mut(), role) {
+                (Some(Role::Flags { bit, count }), Role::Indicator(next))
+                    if *bit + *count == next =>
+                {
+                    *count += 1;
+                }
+                (_, Role::Indicator(bit)) => merged.push(Role::Flags { bit, count: 1 }),
+                (_, role) => merged.push(role),
+            }
+        }
+        Ok(Self { roles: merged })
     }
 }
 
@@ -116,35 +174,13 @@ fn places(year: Year) -> Vec<Option<Place>> {
     out
 }
 
-fn number(field: &[u8]) -> Result<u64, Unsupported> {
-    if field.is_empty() || field.len() > 18 || !field.iter().all(u8::is_ascii_digit) {
-        return Err(Unsupported);
-    }
-    Ok(field.iter().fold(0u64, |n, b| n * 10 + u64::from(b - b'0')))
-}
-
-fn flag(field: &[u8]) -> Result<bool, Unsupported> {
-    match field {
-        b"0" => Ok(false),
-        b"1" => Ok(true),
-        _ => Err(Unsupported),
-    }
-}
-
-fn code_ok(field: &[u8]) -> bool {
-    !field.is_empty()
-        && field.len() <= 32
-        && field
-            .iter()
-            .all(|b| b.is_ascii_alphanumeric() || *b == b'-')
-}
-
 /// One part of the file, parsed.
 #[derive(Debug, Default)]
-struct Part<'a> {
+struct Part {
     commune: Vec<UnitId>,
     village: Vec<u32>,
-    villages: Vec<&'a [u8]>,
+    /// The part's villages, in order of first sight; `village` indexes them.
+    villages: Vec<Vec<u8>>,
     ethnicity: Vec<u8>,
     area: Vec<Area>,
     class: Vec<Class>,
@@ -159,160 +195,349 @@ struct Context<'c> {
     year: &'c [u8],
 }
 
-fn parse_part<'a>(text: &'a [u8], cx: &Context<'_>) -> Result<Part<'a>, Unsupported> {
-    let mut part = Part::default();
-    let mut village_ids: FxHashMap<&'a [u8], u32> = FxHashMap::default();
-    let mut fields: Vec<&'a [u8]> = Vec::with_capacity(cx.columns.count);
-    let groups = EthnicGroups::national().all().len() as u64;
-    let c = cx.columns;
-    let mut start = 0;
-    while start < text.len() {
-        let end = memchr::memchr(b'\n', &text[start..]).map_or(text.len(), |i| start + i);
-        let raw = &text[start..end];
-        start = end + 1;
-        let line = raw.strip_suffix(b"\r").unwrap_or(raw);
-        if line.is_empty() {
-            continue;
+/// A village code's key in a part's map: its bytes folded eight at a time (the map checks a hit
+/// against the code).
+fn village_key(code: &[u8]) -> u64 {
+    code.chunks(8).fold(0, |h: u64, chunk| {
+        let mut word = [0u8; 8];
+        word[..chunk.len()].copy_from_slice(chunk);
+        (h.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(0x517c_c1b7_2722_0a95)
+    })
+}
+
+/// The most columns a row may have for this reader; wider files go to the validating reader.
+const MAX_COLUMNS: usize = 48;
+
+/// The field at `*at` up to the next comma or line break, which `*at` is left on; a quote makes
+/// the row one for the validating reader.
+fn take<'a>(text: &'a [u8], at: &mut usize) -> Result<&'a [u8], Unsupported> {
+    let start = *at;
+    let mut i = start;
+    while let Some(&b) = text.get(i) {
+        match b {
+            b',' | b'\n' => break,
+            b'"' => return Err(Unsupported),
+            _ => i += 1,
         }
-        if c.year == 0 && !line.starts_with(cx.year) {
-            // Another year: skipped, as the validating reader skips it — once its year reads.
-            let first = memchr::memchr(b',', line).map_or(line, |i| &line[..i]);
-            number(first)?;
-            continue;
+    }
+    *at = i;
+    let field = &text[start..i];
+    Ok(field.strip_suffix(b"\r").unwrap_or(field))
+}
+
+/// The code at `*at`: 1 to 32 letters, digits and hyphens, `*at` left after it.
+fn take_code<'a>(text: &'a [u8], at: &mut usize) -> Result<&'a [u8], Unsupported> {
+    const CODE: [bool; 256] = {
+        let mut table = [false; 256];
+        let mut b = 0;
+        while b < 256 {
+            table[b] = (b as u8).is_ascii_alphanumeric() || b as u8 == b'-';
+            b += 1;
         }
-        if memchr::memchr(b'"', line).is_some() {
-            return Err(Unsupported);
+        table
+    };
+    let start = *at;
+    while text.get(*at).is_some_and(|b| CODE[usize::from(*b)]) {
+        *at += 1;
+    }
+    let code = &text[start..*at];
+    if code.is_empty() || code.len() > 32 {
+        return Err(Unsupported);
+    }
+    Ok(code)
+}
+
+/// The decimal number at `*at` (1 to 18 digits), `*at` left after its last digit.
+fn take_number(text: &[u8], at: &mut usize) -> Result<(u64, usize), Unsupported> {
+    let start = *at;
+    let mut n = 0u64;
+    while let Some(d) = text
+        .get(*at)
+        .map(|b| b.wrapping_sub(b'0'))
+        .filter(|d| *d <= 9)
+    {
+        n = n * 10 + u64::from(d);
+        *at += 1;
+    }
+    let digits = *at - start;
+    if digits == 0 || digits > 18 {
+        return Err(Unsupported);
+    }
+    Ok((n, digits))
+}
+
+/// One row's values, as read.
+#[derive(Debug, Default)]
+struct Fields<'a> {
+    code: &'a [u8],
+    village: &'a [u8],
+    province: (u64, usize),
+    commune: (u64, usize),
+    area: Option<&'a [u8]>,
+    agricultural: bool,
+    ethnicity: (u64, usize),
+    members: u64,
+    income: Option<Vnd>,
+    b1: Option<u16>,
+    mask: u16,
+}
+
+/// Reads one row from `*at` (a line of the year or not): `Ok(None)` for a row of another year,
+/// which is skipped, as the validating reader skips it, once its year reads. `*at` is left on
+/// the next line.
+fn read_row<'a>(
+    text: &'a [u8],
+    at: &mut usize,
+    cx: &Context<'_>,
+) -> Result<Option<Fields<'a>>, Unsupported> {
+    let mut row = Fields::default();
+    let last = cx.columns.roles.len() - 1;
+    for (i, role) in cx.columns.roles.iter().enumerate() {
+        match role {
+            Role::Flags { bit, count } => {
+                // "0,1,0": each flag a 0 or 1, a comma between them.
+                let width = 2 * usize::from(*count) - 1;
+                let block = text.get(*at..*at + width).ok_or(Unsupported)?;
+                let mut wrong = 0u8;
+                for (k, pair) in block.chunks(2).enumerate() {
+                    let digit = pair[0] ^ b'0';
+                    wrong |= digit & !1;
+                    if let Some(comma) = pair.get(1) {
+                        wrong |= comma ^ b',';
+                    }
+                    row.mask |= u16::from(digit & 1) << (usize::from(*bit) + k);
+                }
+                if wrong != 0 {
+                    return Err(Unsupported);
+                }
+                *at += width;
+            }
+            Role::Indicator(_) => return Err(Unsupported), // merged into Flags by from_header
+            Role::Year => {
+                let start = *at;
+                if text.get(start..start + 4).is_some_and(|y| same(y, cx.year))
+                    && matches!(text.get(start + 4), Some(b',' | b'\r' | b'\n') | None)
+                {
+                    *at += 4;
+                } else if take_number(text, at)?.1 != 4 {
+                    return Err(Unsupported);
+                }
+                if !same(&text[start..*at], cx.year) {
+                    *at = memchr::memchr(b'\n', &text[*at..]).map_or(text.len(), |n| *at + n + 1);
+                    return Ok(None);
+                }
+            }
+            Role::Code => row.code = take_code(text, at)?,
+            Role::Village => row.village = take_code(text, at)?,
+            Role::Province => row.province = take_number(text, at)?,
+            Role::Commune => row.commune = take_number(text, at)?,
+            Role::Area => row.area = Some(take(text, at)?),
+            Role::Agricultural => {
+                row.agricultural = match text.get(*at) {
+                    Some(b'0') => false,
+                    Some(b'1') => true,
+                    _ => return Err(Unsupported),
+                };
+                *at += 1;
+            }
+            Role::Ethnicity => row.ethnicity = take_number(text, at)?,
+            Role::Members => row.members = take_number(text, at)?.0,
+            Role::Income => {
+                let start = *at;
+                row.income = match text.get(*at) {
+                    Some(b',' | b'\n' | b'\r') | None => None,
+                    _ => {
+                        let (n, _) = take_number(text, at)?;
+                        if text.get(*at) == Some(&b'.') {
+                            *at = start;
+                            let field =
+                                std::str::from_utf8(take(text, at)?).map_err(|_| Unsupported)?;
+                            Some(Vnd::parse(field).map_err(|_| Unsupported)?)
+                        } else {
+                            Some(Vnd::new(n))
+                        }
+                    }
+                };
+            }
+            Role::B1 => {
+                row.b1 = match text.get(*at) {
+                    Some(b',' | b'\n' | b'\r') | None => None,
+                    _ => Some(
+                        u16::try_from(take_number(text, at)?.0)
+                            .ok()
+                            .filter(|v| *v <= 999)
+                            .ok_or(Unsupported)?,
+                    ),
+                };
+            }
+            Role::Empty => {
+                if !take(text, at)?.is_empty() {
+                    return Err(Unsupported);
+                }
+            }
+            Role::Other => {
+                take(text, at)?;
+            }
         }
-        fields.clear();
-        let mut from = 0;
-        for comma in memchr::memchr_iter(b',', line) {
-            fields.push(&line[from..comma]);
-            from = comma + 1;
-        }
-        fields.push(&line[from..]);
-        if fields.len() != c.count {
-            return Err(Unsupported);
-        }
-        let year = fields[c.year];
-        if year != cx.year {
-            number(year)?;
-            continue;
-        }
-        let code = fields[c.code];
-        let village = fields[c.village];
-        if !code_ok(code) || !code_ok(village) {
-            return Err(Unsupported);
-        }
-        let commune = usize::try_from(number(fields[c.commune])?).map_err(|_| Unsupported)?;
-        if fields[c.commune].len() != 5 {
-            return Err(Unsupported);
-        }
-        let place = cx
-            .places
-            .get(commune)
-            .copied()
-            .flatten()
-            .ok_or(Unsupported)?;
-        if fields[c.province].len() != 2 || number(fields[c.province])? != u64::from(place.province)
-        {
-            return Err(Unsupported);
-        }
-        if let Some(a) = c.area {
-            match fields[a] {
-                b"" => {}
-                b"rural" if place.area == Area::Rural => {}
-                b"urban" if place.area == Area::Urban => {}
+        if i < last {
+            if text.get(*at) != Some(&b',') {
+                return Err(Unsupported);
+            }
+            *at += 1;
+        } else {
+            match text.get(*at) {
+                None => {}
+                Some(b'\n') => *at += 1,
+                Some(b'\r') if text.get(*at + 1) == Some(&b'\n') => *at += 2,
                 _ => return Err(Unsupported),
             }
         }
-        let agricultural = flag(fields[c.agricultural])?;
-        let ethnicity = number(fields[c.ethnicity])?;
-        if !(1..=groups).contains(&ethnicity) || fields[c.ethnicity].len() > 2 {
-            return Err(Unsupported);
-        }
-        let members = number(fields[c.members])?;
-        if !(1..=99).contains(&members) {
-            return Err(Unsupported);
-        }
-        let income = match fields[c.income] {
-            b"" => None,
-            f if f.contains(&b'.') => Some(
-                std::str::from_utf8(f)
-                    .ok()
-                    .and_then(|t| Vnd::parse(t).ok())
-                    .ok_or(Unsupported)?,
-            ),
-            f => Some(Vnd::new(number(f)?)),
-        };
-        let b1 = match fields[c.b1] {
-            b"" => None,
-            f => Some(
-                u16::try_from(number(f)?)
-                    .ok()
-                    .filter(|v| *v <= 999)
-                    .ok_or(Unsupported)?,
-            ),
-        };
-        let mut mask = 0u16;
-        for (i, col) in c.indicators.iter().enumerate() {
-            if flag(fields[*col])? {
-                mask |= 1 << i;
+    }
+    Ok(Some(row))
+}
+
+/// Byte strings compared in line: most fields here are a few bytes long.
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
+fn parse_part(text: &[u8], cx: &Context<'_>) -> Result<Part, Unsupported> {
+    let mut part = Part::default();
+    // Villages by the hash of their code; a hit is checked against the code itself.
+    let mut village_ids: FxHashMap<u64, u32> = FxHashMap::default();
+    let mut last_village: (&[u8], u32) = (b"", u32::MAX);
+    let groups = EthnicGroups::national().all().len() as u64;
+    let mut at = 0;
+    while at < text.len() {
+        match text[at..] {
+            [b'\n', ..] => {
+                at += 1;
+                continue;
             }
+            [b'\r', b'\n', ..] => {
+                at += 2;
+                continue;
+            }
+            _ => {}
         }
-        if c.extra.iter().any(|col| !fields[*col].is_empty()) {
+        let Some(row) = read_row(text, &mut at, cx)? else {
+            continue;
+        };
+        let place = match row.commune {
+            (commune, 5) => cx.places.get(commune as usize).copied().flatten(),
+            _ => None,
+        }
+        .ok_or(Unsupported)?;
+        if row.province != (u64::from(place.province), 2) {
+            return Err(Unsupported);
+        }
+        match row.area {
+            None | Some(b"") => {}
+            Some(b"rural") if place.area == Area::Rural => {}
+            Some(b"urban") if place.area == Area::Urban => {}
+            _ => return Err(Unsupported),
+        }
+        let (ethnicity, digits) = row.ethnicity;
+        if !(1..=groups).contains(&ethnicity) || digits > 2 {
+            return Err(Unsupported);
+        }
+        if !(1..=99).contains(&row.members) {
             return Err(Unsupported);
         }
         let assessment = Assessment {
             area: place.area,
-            agricultural,
-            income_per_capita: income,
-            b1_score: b1,
-            deprived: Deprivations::from_mask(mask),
+            agricultural: row.agricultural,
+            income_per_capita: row.income,
+            b1_score: row.b1,
+            deprived: Deprivations::from_mask(row.mask),
         };
         let classification = classify(cx.standard, &assessment).map_err(|_| Unsupported)?;
-        let next = village_ids.len() as u32;
-        let v = *village_ids.entry(village).or_insert_with(|| {
-            part.villages.push(village);
-            next
-        });
+        // Households of a village usually follow one another: look the village up only when it
+        // changes.
+        let village = row.village;
+        let v = if same(village, last_village.0) {
+            last_village.1
+        } else {
+            let next = village_ids.len() as u32;
+            let v = *village_ids.entry(village_key(village)).or_insert_with(|| {
+                part.villages.push(village.to_vec());
+                next
+            });
+            if !same(&part.villages[v as usize], village) {
+                return Err(Unsupported); // two codes, one hash: let the reader judge
+            }
+            last_village = (village, v);
+            v
+        };
         part.commune.push(place.unit);
         part.village.push(v);
         part.ethnicity.push(ethnicity as u8);
         part.area.push(place.area);
         part.class.push(classification.class);
-        part.deprived.push(mask);
-        part.codes.push(household_key(code));
+        part.deprived.push(row.mask);
+        part.codes.push(household_key(row.code));
     }
     Ok(part)
 }
 
-/// Splits `body` into about `n` pieces, each ending at a line break.
-fn split_lines(body: &[u8], n: usize) -> Vec<&[u8]> {
-    let mut parts = Vec::with_capacity(n);
-    let target = body.len() / n.max(1) + 1;
-    let mut start = 0;
-    while start < body.len() {
-        let mut end = (start + target).min(body.len());
-        if let Some(nl) = body[end..].iter().position(|b| *b == b'\n') {
-            end += nl + 1;
-        } else {
-            end = body.len();
-        }
-        parts.push(&body[start..end]);
-        start = end;
-    }
-    parts
+/// How much of the file one thread parses at a time.
+const CHUNK: usize = 4 << 20;
+
+/// Reads from `reader` onto the end of `buf` until `buf` holds `want` bytes; true at the end of
+/// the input.
+fn fill(reader: &mut impl Read, buf: &mut Vec<u8>, want: usize) -> Result<bool, Unsupported> {
+    let missing = want.saturating_sub(buf.len());
+    let got = reader
+        .take(missing as u64)
+        .read_to_end(buf)
+        .map_err(|_| Unsupported)?;
+    Ok(got < missing)
 }
 
-/// The columns of `year` from a households.csv, or [`Unsupported`] when the validating reader must
-/// look at the file.
+/// The columns of `year` from a households.csv held in memory, or [`Unsupported`] when the
+/// validating reader must look at it.
 pub fn read_year(bytes: &[u8], year: Year, standard: &Standard) -> Result<Snapshot, Unsupported> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let header_end = bytes.iter().position(|b| *b == b'\n').ok_or(Unsupported)?;
-    let header = bytes[..header_end]
-        .strip_suffix(b"\r")
-        .unwrap_or(&bytes[..header_end]);
-    let columns = Columns::from_header(header, standard)?;
+    read_year_from(bytes, year, standard)
+}
+
+/// The columns of `year` from a households.csv, read once from start to end: one thread reads
+/// chunks that end at line breaks while the others parse them, so the file never sits whole in
+/// memory. [`Unsupported`] when the validating reader must look at the file (or it cannot be
+/// read: that reader then says why).
+pub fn read_year_from(
+    reader: impl Read,
+    year: Year,
+    standard: &Standard,
+) -> Result<Snapshot, Unsupported> {
+    read_chunked(reader, year, standard, CHUNK)
+}
+
+fn read_chunked(
+    mut reader: impl Read,
+    year: Year,
+    standard: &Standard,
+    chunk: usize,
+) -> Result<Snapshot, Unsupported> {
+    // The header line, however long.
+    let mut carry = Vec::with_capacity(chunk);
+    let header_end = loop {
+        let seen = carry.len();
+        let eof = fill(&mut reader, &mut carry, seen + chunk)?;
+        if let Some(i) = memchr::memchr(b'\n', &carry[seen..]) {
+            break seen + i;
+        }
+        if eof {
+            return Err(Unsupported);
+        }
+    };
+    let bom = if carry.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
+    let header = &carry[bom..header_end];
+    let columns = Columns::from_header(header.strip_suffix(b"\r").unwrap_or(header), standard)?;
+    carry.drain(..=header_end);
     let places = places(year);
     let year_text = year.get().to_string();
     let cx = Context {
@@ -321,16 +546,85 @@ pub fn read_year(bytes: &[u8], year: Year, standard: &Standard) -> Result<Snapsh
         standard,
         year: year_text.as_bytes(),
     };
-    let body = &bytes[header_end + 1..];
-    let pieces = split_lines(body, rayon::current_num_threads() * 8);
-    let parts = pieces
-        .par_iter()
-        .map(|p| parse_part(p, &cx))
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let (work, queue) = mpsc::sync_channel::<(usize, Vec<u8>)>(threads);
+    let queue = Mutex::new(queue);
+    let (give_back, spare) = mpsc::channel::<Vec<u8>>();
+    let failed = AtomicBool::new(false);
+    let mut parts = thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                let give_back = give_back.clone();
+                let (queue, failed, cx) = (&queue, &failed, &cx);
+                scope.spawn(move || {
+                    let mut done = Vec::new();
+                    loop {
+                        let job = match queue.lock() {
+                            Ok(queue) => queue.recv(),
+                            Err(_) => break,
+                        };
+                        let Ok((index, text)) = job else { break };
+                        let part = parse_part(&text, cx);
+                        if part.is_err() {
+                            failed.store(true, Ordering::Relaxed);
+                        }
+                        done.push((index, part));
+                        // The reader may have finished: then the buffer is simply dropped.
+                        let _ = give_back.send(text);
+                    }
+                    done
+                })
+            })
+            .collect();
+        let read = (|| {
+            let mut index = 0;
+            loop {
+                if failed.load(Ordering::Relaxed) {
+                    return Err(Unsupported);
+                }
+                let mut text = spare.try_recv().unwrap_or_default();
+                text.clear();
+                text.append(&mut carry);
+                let want = text.len() + chunk;
+                let eof = fill(&mut reader, &mut text, want)?;
+                if !eof {
+                    match memchr::memrchr(b'\n', &text) {
+                        Some(last) => carry.extend_from_slice(&text[last + 1..]),
+                        None => {
+                            carry = text; // one line longer than a chunk: read on
+                            continue;
+                        }
+                    }
+                    let keep = text.len() - carry.len();
+                    text.truncate(keep);
+                }
+                if !text.is_empty() {
+                    work.send((index, text)).map_err(|_| Unsupported)?;
+                    index += 1;
+                }
+                if eof {
+                    return Ok(());
+                }
+            }
+        })();
+        drop(work);
+        let mut parts = Vec::new();
+        for worker in workers {
+            parts.extend(worker.join().map_err(|_| Unsupported)?);
+        }
+        read.map(|()| parts)
+    })?;
+    parts.sort_unstable_by_key(|(index, _)| *index);
+    let parts = parts
+        .into_iter()
+        .map(|(_, part)| part)
         .collect::<Result<Vec<_>, _>>()?;
-    let mut codes: Vec<u64> = parts.iter().flat_map(|p| p.codes.iter().copied()).collect();
-    let households = codes.clone();
-    codes.par_sort_unstable();
-    if codes.windows(2).any(|w| w[0] == w[1]) {
+    assemble(year, standard, parts)
+}
+
+/// Joins the parts in file order, refusing a repeated household.
+fn assemble(year: Year, standard: &Standard, parts: Vec<Part>) -> Result<Snapshot, Unsupported> {
+    if has_repeats(&parts) {
         return Err(Unsupported); // a repeated household (or a hash collision): let the reader judge
     }
     let mut snapshot = Snapshot::new(year, &standard.id);
@@ -350,9 +644,46 @@ pub fn read_year(bytes: &[u8], year: Year, standard: &Standard) -> Result<Snapsh
         snapshot.area.extend(part.area);
         snapshot.class.extend(part.class);
         snapshot.deprived.extend(part.deprived);
+        snapshot.household.extend(part.codes);
     }
-    snapshot.household = households;
     Ok(snapshot)
+}
+
+/// Whether any household key appears twice. The keys are hashes, spread evenly: they are dealt
+/// into buckets by their top bits, and the buckets, small enough to sort in cache, are sorted in
+/// parallel.
+fn has_repeats(parts: &[Part]) -> bool {
+    const BITS: u32 = 12;
+    let bucket = |key: u64| (key >> (64 - BITS)) as usize;
+    let mut sizes = vec![0usize; 1 << BITS];
+    for key in parts.iter().flat_map(|p| &p.codes) {
+        sizes[bucket(*key)] += 1;
+    }
+    let mut next: Vec<usize> = sizes
+        .iter()
+        .scan(0, |start, size| {
+            let here = *start;
+            *start += size;
+            Some(here)
+        })
+        .collect();
+    let mut dealt = vec![0u64; sizes.iter().sum()];
+    for key in parts.iter().flat_map(|p| &p.codes) {
+        let slot = &mut next[bucket(*key)];
+        dealt[*slot] = *key;
+        *slot += 1;
+    }
+    let mut buckets = Vec::with_capacity(sizes.len());
+    let mut rest = dealt.as_mut_slice();
+    for size in sizes {
+        let (bucket, tail) = rest.split_at_mut(size);
+        buckets.push(bucket);
+        rest = tail;
+    }
+    buckets.into_par_iter().any(|bucket| {
+        bucket.sort_unstable();
+        bucket.windows(2).any(|w| w[0] == w[1])
+    })
 }
 
 #[cfg(test)]

@@ -1,10 +1,8 @@
 //! Poor and near-poor counts and rates by any combination of keys (DESIGN.md "report --format
 //! json"). Poverty rate = poor households ÷ households × 100, rounded to 2 decimals.
 
-use std::collections::HashMap;
-
 use bamho_domain::units::{Level, UnitId, Units};
-use bamho_domain::{Class, Date};
+use bamho_domain::{Area, Class, Date};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
@@ -140,32 +138,34 @@ pub struct Report {
     pub total: Rates,
 }
 
-/// Resolves each commune of a snapshot to the values of the unit keys, once per commune.
+/// Resolves each commune of a snapshot to its province, former district and itself, under the
+/// boundaries asked for, once per commune.
 struct Places<'u> {
     units: &'u Units,
     boundaries: Boundaries,
     today: Date,
-    cache: HashMap<UnitId, [String; 3]>,
+    cache: FxHashMap<(UnitId, Option<UnitId>), [Option<UnitId>; 3]>,
 }
 
 impl Places<'_> {
-    fn of(&mut self, recorded: UnitId, village_today: Option<UnitId>) -> &[String; 3] {
-        let commune = match self.boundaries {
-            Boundaries::Recorded => recorded,
-            Boundaries::Current => village_today
-                .or_else(|| self.units.successor_on(recorded, self.today))
-                .unwrap_or(recorded),
-        };
-        let units = self.units;
-        self.cache.entry(commune).or_insert_with(|| {
-            let code =
-                |id: Option<UnitId>| id.map(|i| units.get(i).code.clone()).unwrap_or_default();
-            [
-                code(units.province_of(commune)),
-                code(units.district_of(commune)),
-                units.get(commune).code.clone(),
-            ]
-        })
+    fn of(&mut self, recorded: UnitId, village_today: Option<UnitId>) -> [Option<UnitId>; 3] {
+        let (units, boundaries, today) = (self.units, self.boundaries, self.today);
+        *self
+            .cache
+            .entry((recorded, village_today))
+            .or_insert_with(|| {
+                let commune = match boundaries {
+                    Boundaries::Recorded => recorded,
+                    Boundaries::Current => village_today
+                        .or_else(|| units.successor_on(recorded, today))
+                        .unwrap_or(recorded),
+                };
+                [
+                    units.province_of(commune),
+                    units.district_of(commune),
+                    Some(commune),
+                ]
+            })
     }
 }
 
@@ -182,77 +182,77 @@ pub fn rates(
         units,
         boundaries,
         today,
-        cache: HashMap::new(),
+        cache: FxHashMap::default(),
     };
-    // Group ids: each household's key is resolved to a small integer per distinct combination of
-    // (commune, village, ethnicity, area), so the per-household pass only adds counts.
-    let mut combos: FxHashMap<(UnitId, u32, u8, bamho_domain::Area), u32> = FxHashMap::default();
-    let mut combo_of = Vec::with_capacity(snapshot.len());
-    let mut combo_keys: Vec<(UnitId, u32, u8, bamho_domain::Area)> = Vec::new();
-    for i in 0..snapshot.len() {
-        let village = if keys.contains(&Key::Village) || boundaries == Boundaries::Current {
-            snapshot.village[i]
-        } else {
-            0
-        };
-        let c = (
-            snapshot.commune[i],
-            village,
-            snapshot.ethnicity[i],
-            snapshot.area[i],
-        );
-        let next = combo_keys.len() as u32;
-        let id = *combos.entry(c).or_insert_with(|| {
-            combo_keys.push(c);
-            next
-        });
-        combo_of.push(id);
-    }
-    let counts = count_by(&combo_of, &snapshot.class, combo_keys.len());
-    let mut groups: HashMap<GroupKey, Counts> = HashMap::new();
+    // Each household's key is resolved to its combination of (commune, village, ethnicity, area),
+    // counted per chunk of households in parallel; the combinations are then grouped by the keys
+    // asked for, as numbers, and only the groups are named.
+    let by_village = keys.contains(&Key::Village) || boundaries == Boundaries::Current;
+    let mut groups: FxHashMap<[u32; 8], Counts> = FxHashMap::default();
     let mut total = Counts::default();
-    for (combo, c) in combo_keys.iter().zip(counts) {
+    for (combo, c) in count_combinations(snapshot, by_village) {
         total.add(c);
-        let (commune, village, ethnicity, area) = *combo;
         let today = snapshot
             .village_commune_today
-            .get(village as usize)
+            .get(combo.village as usize)
             .copied()
             .flatten();
-        let [province, district, commune] = places.of(commune, today).clone();
-        let key = keys
-            .iter()
-            .map(|k| {
-                let value = match k {
-                    Key::Province => province.clone(),
-                    Key::District => district.clone(),
-                    Key::Commune => commune.clone(),
-                    Key::Village => snapshot
-                        .villages
-                        .get(village as usize)
-                        .cloned()
-                        .unwrap_or_default(),
-                    Key::Ethnicity => format!("{ethnicity:02}"),
-                    Key::Minority => if ethnicity == 1 { "kinh" } else { "minority" }.to_owned(),
-                    Key::Area => area.as_str().to_owned(),
-                };
-                (k.as_str(), value)
-            })
-            .collect();
-        groups.entry(GroupKey(key)).or_default().add(c);
+        let [province, district, commune] = places.of(combo.commune, today);
+        let id = |unit: Option<UnitId>| unit.map_or(u32::MAX, |u| u.0);
+        let mut key = [0u32; 8];
+        for (slot, k) in key.iter_mut().zip(keys) {
+            *slot = match k {
+                Key::Province => id(province),
+                Key::District => id(district),
+                Key::Commune => id(commune),
+                Key::Village => combo.village,
+                Key::Ethnicity => u32::from(combo.ethnicity),
+                Key::Minority => u32::from(combo.ethnicity != 1),
+                Key::Area => combo.area as u32,
+            };
+        }
+        groups.entry(key).or_default().add(c);
     }
+    let name = |k: Key, value: u32| match k {
+        Key::Province | Key::District | Key::Commune => {
+            if value == u32::MAX {
+                String::new() // a commune without a former district
+            } else {
+                units.get(UnitId(value)).code.clone()
+            }
+        }
+        Key::Village => snapshot
+            .villages
+            .get(value as usize)
+            .cloned()
+            .unwrap_or_default(),
+        Key::Ethnicity => format!("{value:02}"),
+        Key::Minority => if value == 0 { "kinh" } else { "minority" }.to_owned(),
+        Key::Area => if value == Area::Urban as u32 {
+            Area::Urban
+        } else {
+            Area::Rural
+        }
+        .as_str()
+        .to_owned(),
+    };
     let mut rows: Vec<Row> = if keys.is_empty() {
         Vec::new()
     } else {
         groups
             .into_iter()
             .map(|(key, c)| Row {
-                key,
+                key: GroupKey(
+                    keys.iter()
+                        .zip(key)
+                        .map(|(k, value)| (k.as_str(), name(*k, value)))
+                        .collect(),
+                ),
                 rates: c.into(),
             })
             .collect()
     };
-    rows.sort_by(|a, b| a.key.cmp(&b.key));
+    rows.sort_unstable_by(|a, b| a.key.cmp(&b.key));
     Report {
         year: snapshot.year.map_or(0, |y| y.get()),
         standard: snapshot.standard.clone(),
@@ -263,33 +263,85 @@ pub fn rates(
     }
 }
 
-/// Counts per group id, in parallel over chunks of households.
-fn count_by(group: &[u32], class: &[Class], groups: usize) -> Vec<Counts> {
+/// What a household's group is made of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Combination {
+    commune: UnitId,
+    village: u32,
+    ethnicity: u8,
+    area: Area,
+}
+
+/// Counts per combination (the village left out unless asked for), in parallel over chunks of
+/// households. Within a chunk, each (commune, village) seen gets a block of counters indexed by
+/// ethnicity and area, so most households only add to an array.
+fn count_combinations(snapshot: &Snapshot, by_village: bool) -> Vec<(Combination, Counts)> {
     const CHUNK: usize = 1 << 16;
-    group
-        .par_chunks(CHUNK)
-        .zip(class.par_chunks(CHUNK))
+    /// Ethnic codes run 1 … 54; two areas each.
+    const BLOCK: usize = 64 * 2;
+    let counted = (0..snapshot.len().div_ceil(CHUNK))
+        .into_par_iter()
         .fold(
-            || vec![Counts::default(); groups],
-            |mut acc, (g, c)| {
-                for (&g, &c) in g.iter().zip(c) {
-                    let slot = &mut acc[g as usize];
-                    slot.households += 1;
-                    slot.poor += u64::from(c == Class::Poor);
-                    slot.near_poor += u64::from(c == Class::NearPoor);
+            FxHashMap::<Combination, Counts>::default,
+            |mut acc, chunk| {
+                let rows = chunk * CHUNK..((chunk + 1) * CHUNK).min(snapshot.len());
+                let mut places: Vec<(UnitId, u32)> = Vec::new();
+                let mut blocks: FxHashMap<(UnitId, u32), usize> = FxHashMap::default();
+                let mut counters: Vec<Counts> = Vec::new();
+                let mut last = None;
+                for i in rows {
+                    let place = (
+                        snapshot.commune[i],
+                        if by_village { snapshot.village[i] } else { 0 },
+                    );
+                    let base = match last {
+                        Some((p, base)) if p == place => base,
+                        _ => {
+                            let base = *blocks.entry(place).or_insert_with(|| {
+                                places.push(place);
+                                counters.resize(counters.len() + BLOCK, Counts::default());
+                                counters.len() - BLOCK
+                            });
+                            last = Some((place, base));
+                            base
+                        }
+                    };
+                    let slot =
+                        usize::from(snapshot.ethnicity[i] & 63) * 2 + snapshot.area[i] as usize;
+                    let counts = &mut counters[base + slot];
+                    let class = snapshot.class[i];
+                    counts.households += 1;
+                    counts.poor += u64::from(class == Class::Poor);
+                    counts.near_poor += u64::from(class == Class::NearPoor);
+                }
+                for ((commune, village), block) in places.iter().zip(counters.chunks(BLOCK)) {
+                    for (slot, counts) in block.iter().enumerate() {
+                        if counts.households == 0 {
+                            continue;
+                        }
+                        let combo = Combination {
+                            commune: *commune,
+                            village: *village,
+                            ethnicity: (slot / 2) as u8,
+                            area: if slot % 2 == Area::Urban as usize {
+                                Area::Urban
+                            } else {
+                                Area::Rural
+                            },
+                        };
+                        acc.entry(combo).or_default().add(*counts);
+                    }
                 }
                 acc
             },
         )
-        .reduce(
-            || vec![Counts::default(); groups],
-            |mut a, b| {
-                for (x, y) in a.iter_mut().zip(b) {
-                    x.add(y);
-                }
-                a
-            },
-        )
+        .reduce(FxHashMap::default, |mut a, b| {
+            for (combo, counts) in b {
+                a.entry(combo).or_default().add(counts);
+            }
+            a
+        });
+    counted.into_iter().collect()
 }
 
 /// Looks a unit key's code up for display: "23341 Xã Đăk Pék".

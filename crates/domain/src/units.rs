@@ -5,8 +5,9 @@
 //! town until 2025-06-30 and is the larger Đăk Pék commune after. The national lists are embedded
 //! reference data derived by `scripts/derive_units.py` (the file names its source and version).
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
+
+use rustc_hash::FxHashMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -76,9 +77,10 @@ pub struct Succession {
 #[derive(Debug)]
 pub struct Units {
     units: Vec<Unit>,
-    by_code: HashMap<(Level, String), Vec<UnitId>>,
-    successors: HashMap<UnitId, Vec<usize>>,
-    predecessors: HashMap<UnitId, Vec<usize>>,
+    /// Per level (province, district, commune): every unit that ever had a code.
+    by_code: [FxHashMap<String, Vec<UnitId>>; 3],
+    successors: FxHashMap<UnitId, Vec<usize>>,
+    predecessors: FxHashMap<UnitId, Vec<usize>>,
     successions: Vec<Succession>,
 }
 
@@ -134,12 +136,12 @@ impl Units {
 
     pub fn from_csv(units_csv: &str, successions_csv: &str) -> Result<Self, csv::Error> {
         let mut units = Vec::new();
-        let mut by_code: HashMap<(Level, String), Vec<UnitId>> = HashMap::new();
+        let mut by_code: [FxHashMap<String, Vec<UnitId>>; 3] = Default::default();
         for row in reader(units_csv).deserialize::<UnitRow>() {
             let row = row?;
             let id = UnitId(units.len() as u32);
-            by_code
-                .entry((row.level, row.code.clone()))
+            by_code[row.level as usize]
+                .entry(row.code.clone())
                 .or_default()
                 .push(id);
             units.push(Unit {
@@ -155,8 +157,8 @@ impl Units {
         let mut this = Self {
             units,
             by_code,
-            successors: HashMap::new(),
-            predecessors: HashMap::new(),
+            successors: FxHashMap::default(),
+            predecessors: FxHashMap::default(),
             successions: Vec::new(),
         };
         for row in reader(successions_csv).deserialize::<SuccessionRow>() {
@@ -211,8 +213,8 @@ impl Units {
 
     /// The unit with this code in force on `day`.
     pub fn find(&self, level: Level, code: &str, day: Date) -> Option<UnitId> {
-        self.by_code
-            .get(&(level, code.to_owned()))?
+        self.by_code[level as usize]
+            .get(code)?
             .iter()
             .copied()
             .find(|id| self.get(*id).in_force_on(day))
@@ -220,8 +222,8 @@ impl Units {
 
     /// Every unit that ever had this code, oldest first.
     pub fn all_with_code(&self, level: Level, code: &str) -> &[UnitId] {
-        self.by_code
-            .get(&(level, code.to_owned()))
+        self.by_code[level as usize]
+            .get(code)
             .map_or(&[], Vec::as_slice)
     }
 

@@ -27,7 +27,14 @@ pub fn router() -> Router<AppState> {
         .route("/session", post(create_session))
         .route("/households", get(list_households))
         .route("/households/{code}", get(get_household))
+        .route("/households/{code}/members", get(get_members))
+        .route("/households/{code}/surveys", get(get_surveys))
+        .route(
+            "/households/{code}/classifications",
+            get(get_classifications),
+        )
         .route("/reports/rates", get(report_rates))
+        .route("/reports/changes", get(report_changes))
         .route("/recognitions", get(list_recognitions))
         .fallback(|| async {
             WebError::NotFound {
@@ -101,32 +108,7 @@ async fn get_household(
 ) -> Result<Json<Value>, WebError> {
     let detail = crate::views::household_in_reach(&state, &s, &code).await?;
     s.require_names()?;
-    let standards = Standards::embedded();
-    let classifications: Vec<Value> = detail
-        .years
-        .iter()
-        .map(|y| {
-            let deprivations = standards
-                .by_id(&y.standard)
-                .map(|s| Deprivations::from_mask(y.deprived).codes(s).into_iter().map(str::to_owned).collect::<Vec<_>>())
-                .unwrap_or_default();
-            json!({
-                "year": y.year,
-                "standard": y.standard,
-                "class": y.decided_class.clone().unwrap_or_else(|| y.class.clone()),
-                "computed_class": y.class,
-                "deprivations": deprivations,
-                "decided": y.decided_class.is_some(),
-                "decision": y.decision_number.as_ref().map(|n| json!({"number": n, "date": y.decision_date})),
-                "commune_code": y.commune_code,
-                "province_code": y.province_code,
-                "area": y.area,
-                "members": y.members,
-                "income_per_capita": y.income_per_capita,
-                "b1_score": y.b1_score,
-            })
-        })
-        .collect();
+    let classifications: Vec<Value> = detail.years.iter().map(classification_json).collect();
     let supporters = state.store.assignments(&code).await?;
     let visits = state.store.visits(&code).await?;
     let today = crate::clock::today();
@@ -161,6 +143,99 @@ async fn get_household(
         "causes": state.store.causes(&code).await?,
         "recognitions": state.store.recognitions_of(&code).await?,
         "standing": standing_json(&detail.years, today.year()),
+    })))
+}
+
+/// The indicator codes of a year's deprivations under its standard.
+fn deprivation_codes(y: &bamho_store::YearRow) -> Vec<String> {
+    Standards::embedded()
+        .by_id(&y.standard)
+        .map(|s| {
+            Deprivations::from_mask(y.deprived)
+                .codes(s)
+                .into_iter()
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// One review year's classification: the decided class where a decision exists, else the
+/// computed one, with the survey it rests on.
+fn classification_json(y: &bamho_store::YearRow) -> Value {
+    json!({
+        "year": y.year,
+        "standard": y.standard,
+        "class": y.decided_class.clone().unwrap_or_else(|| y.class.clone()),
+        "computed_class": y.class,
+        "deprivations": deprivation_codes(y),
+        "decided": y.decided_class.is_some(),
+        "decision": y.decision_number.as_ref().map(|n| json!({"number": n, "date": y.decision_date})),
+        "commune_code": y.commune_code,
+        "province_code": y.province_code,
+        "area": y.area,
+        "members": y.members,
+        "income_per_capita": y.income_per_capita,
+        "b1_score": y.b1_score,
+    })
+}
+
+/// The household's members, head first.
+async fn get_members(
+    ApiUser(s): ApiUser,
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Json<Value>, WebError> {
+    let detail = crate::views::household_in_reach(&state, &s, &code).await?;
+    s.require_names()?;
+    Ok(Json(
+        json!({ "household_code": detail.household_code, "members": detail.members }),
+    ))
+}
+
+/// The household's surveys, one per review year: what was found, before any decision.
+async fn get_surveys(
+    ApiUser(s): ApiUser,
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Json<Value>, WebError> {
+    let detail = crate::views::household_in_reach(&state, &s, &code).await?;
+    s.require_names()?;
+    let surveys: Vec<Value> = detail
+        .years
+        .iter()
+        .map(|y| {
+            json!({
+                "year": y.year,
+                "standard": y.standard,
+                "commune_code": y.commune_code,
+                "province_code": y.province_code,
+                "area": y.area,
+                "members": y.members,
+                "income_per_capita": y.income_per_capita,
+                "b1_score": y.b1_score,
+                "deprivations": deprivation_codes(y),
+                "computed_class": y.class,
+            })
+        })
+        .collect();
+    Ok(Json(
+        json!({ "household_code": detail.household_code, "surveys": surveys }),
+    ))
+}
+
+/// The household's classification year by year.
+async fn get_classifications(
+    ApiUser(s): ApiUser,
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Json<Value>, WebError> {
+    let detail = crate::views::household_in_reach(&state, &s, &code).await?;
+    s.require_names()?;
+    let classifications: Vec<Value> = detail.years.iter().map(classification_json).collect();
+    Ok(Json(json!({
+        "household_code": detail.household_code,
+        "classifications": classifications,
     })))
 }
 
@@ -253,3 +328,46 @@ async fn report_rates(
         .map(Json)
         .map_err(|e| WebError::Internal(e.to_string()))
 }
+
+#[derive(Deserialize)]
+struct ChangesQuery {
+    year: String,
+}
+
+/// The `report --changes --format json` shape (report form 7.2 and the transition matrix) of a
+/// year against the one before, over the user's reach.
+async fn report_changes(
+    ApiUser(s): ApiUser,
+    State(state): State<AppState>,
+    Query(q): Query<ChangesQuery>,
+) -> Result<Json<Value>, WebError> {
+    let bad = |message: String| WebError::BadRequest {
+        api: true,
+        lang: s.lang,
+        message,
+    };
+    let year = Year::parse(&q.year).map_err(|e| bad(format!("year: {e}")))?;
+    let this_year = crate::clock::today().year();
+    if year.get() <= FIRST_YEAR || year.get() > this_year {
+        return Err(bad(format!(
+            "year: changes need a review year from {} to {this_year}",
+            FIRST_YEAR + 1
+        )));
+    }
+    let store = state.store.as_ref();
+    let mut snapshots = Vec::new();
+    for y in FIRST_YEAR..=year.get() {
+        let y = Year::new(y).map_err(|e| bad(format!("year: {e}")))?;
+        snapshots.push(crate::views::home::snapshot_in_reach(store, &s.reach, y).await?);
+    }
+    let current = snapshots.pop().unwrap_or_default();
+    let previous = snapshots.pop().unwrap_or_default();
+    let scope = s.user.scope_code.clone().unwrap_or_else(|| "all".into());
+    let report = bamho_analytics::changes::changes(&snapshots, &previous, &current, &scope);
+    serde_json::to_value(report)
+        .map(Json)
+        .map_err(|e| WebError::Internal(e.to_string()))
+}
+
+/// The first review year bamho's standards cover.
+const FIRST_YEAR: u16 = 2022;

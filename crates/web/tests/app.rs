@@ -176,6 +176,33 @@ async fn a_commune_officer_cannot_open_a_household_of_another_commune() {
     assert_eq!(json["household_code"], mine);
     assert!(json["classifications"][0]["deprivations"].is_array());
     assert_eq!(json["classifications"][0]["decided"], false);
+    // The parts of the household, each on its own.
+    let members = app
+        .api(&format!("/api/v1/households/{mine}/members"), &token)
+        .await
+        .json();
+    assert_eq!(members["members"], json["members"]);
+    assert_eq!(members["members"][0]["relation"], "head");
+    let classifications = app
+        .api(
+            &format!("/api/v1/households/{mine}/classifications"),
+            &token,
+        )
+        .await
+        .json();
+    assert_eq!(classifications["classifications"], json["classifications"]);
+    let surveys = app
+        .api(&format!("/api/v1/households/{mine}/surveys"), &token)
+        .await
+        .json();
+    let (survey, class) = (&surveys["surveys"][0], &json["classifications"][0]);
+    assert_eq!(survey["year"], class["year"]);
+    assert_eq!(survey["deprivations"], class["deprivations"]);
+    assert_eq!(survey["computed_class"], class["computed_class"]);
+    assert!(
+        survey.get("decided").is_none(),
+        "a survey is what was found, not decided"
+    );
 }
 
 /// Every route, every role, inside and outside its scope.
@@ -304,9 +331,40 @@ async fn the_api_pages_with_a_cursor_and_refuses_bad_queries() {
         .json();
     assert_eq!(rates["standard"], "vn-2022-2025");
     assert!(rates["total"]["households"].as_u64().unwrap() > 300);
+    let changes = app
+        .api("/api/v1/reports/changes?year=2025", &token)
+        .await
+        .json();
+    assert_eq!(changes["previous_year"], 2024);
+    let moved: u64 = changes["transitions"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|row| row.as_object().unwrap().values())
+        .map(|n| n.as_u64().unwrap())
+        .sum();
+    assert!(moved >= rates["total"]["households"].as_u64().unwrap());
+    for bad in ["2022", "2999", "x"] {
+        assert_eq!(
+            app.api(&format!("/api/v1/reports/changes?year={bad}"), &token)
+                .await
+                .status,
+            StatusCode::BAD_REQUEST,
+            "{bad}"
+        );
+    }
     let spec = app.get("/api/v1/openapi.json", None).await.json();
     assert_eq!(spec["openapi"], "3.0.3");
-    assert!(spec["paths"]["/households/{household_code}"].is_object());
+    for path in [
+        "/households/{household_code}",
+        "/households/{household_code}/members",
+        "/households/{household_code}/surveys",
+        "/households/{household_code}/classifications",
+        "/reports/rates",
+        "/reports/changes",
+    ] {
+        assert!(spec["paths"][path]["get"].is_object(), "{path}");
+    }
 }
 
 #[tokio::test]
@@ -407,7 +465,7 @@ async fn the_authorisation_matrix_holds_for_every_route() {
             [200, 404, 200, 404, 404, 403],
         ),
     ];
-    let api: Vec<(String, [u16; 6])> = vec![
+    let mut api: Vec<(String, [u16; 6])> = vec![
         ("/api/v1/households".into(), [200, 200, 200, 200, 200, 403]),
         (
             format!("/api/v1/households/{inside}"),
@@ -421,7 +479,21 @@ async fn the_authorisation_matrix_holds_for_every_route() {
             "/api/v1/reports/rates?year=2025&by=commune".into(),
             [200, 200, 200, 200, 200, 200],
         ),
+        (
+            "/api/v1/reports/changes?year=2025".into(),
+            [200, 200, 200, 200, 200, 200],
+        ),
     ];
+    for part in ["members", "surveys", "classifications"] {
+        api.push((
+            format!("/api/v1/households/{inside}/{part}"),
+            [200, 200, 404, 200, 404, 403],
+        ));
+        api.push((
+            format!("/api/v1/households/{outside}/{part}"),
+            [200, 404, 200, 404, 404, 403],
+        ));
+    }
     for (i, user) in users.iter().enumerate() {
         let cookie = app.login(user).await;
         let token = app.token(user).await;

@@ -101,3 +101,36 @@ fn anything_doubtful_goes_to_the_validating_reader() {
         "rows of other years are skipped"
     );
 }
+
+#[test]
+fn where_the_chunks_end_does_not_change_the_answer() {
+    let bytes = generated(400, 2024..=2025);
+    let year = Year::new(2025).unwrap();
+    let standard = Standards::embedded().for_year(year).unwrap();
+    let whole = read_chunked(&bytes[..], year, standard, 1 << 20).unwrap();
+    let expected = slow(&bytes, year);
+    assert_eq!(whole.household, expected.household);
+    assert_eq!(whole.class, expected.class);
+    for chunk in [1, 5, 97, 4096] {
+        let s = read_chunked(&bytes[..], year, standard, chunk).unwrap();
+        assert_eq!(s.household, whole.household, "chunk {chunk}");
+        assert_eq!(s.class, whole.class, "chunk {chunk}");
+        assert_eq!(s.deprived, whole.deprived, "chunk {chunk}");
+        assert_eq!(s.villages, whole.villages, "chunk {chunk}");
+        assert_eq!(s.village, whole.village, "chunk {chunk}");
+    }
+}
+
+#[test]
+fn windows_line_ends_and_a_byte_order_mark_read_the_same() {
+    let bytes = generated(300, 2025..=2025);
+    let year = Year::new(2025).unwrap();
+    let crlf = String::from_utf8(bytes.clone())
+        .unwrap()
+        .replace('\n', "\r\n");
+    let with_bom = [&b"\xEF\xBB\xBF"[..], crlf.as_bytes()].concat();
+    let (a, b) = (fast(&bytes, year).unwrap(), fast(&with_bom, year).unwrap());
+    assert_eq!(a.household, b.household);
+    assert_eq!(a.class, b.class);
+    assert_eq!(a.villages, b.villages);
+}

@@ -15,12 +15,14 @@ pub fn from_file(input: &Path, year: Year) -> anyhow::Result<Option<Snapshot>> {
     let standard = Standards::embedded()
         .for_year(year)
         .with_context(|| format!("no poverty standard governs {year}"))?;
-    let bytes = std::fs::read(input).with_context(|| format!("cannot read {}", input.display()))?;
     // The parallel column reader takes the common case; anything it cannot vouch for goes to the
     // validating reader, which reports the file, row, column and value.
-    if let Ok(snapshot) = bamho_analytics::fastcsv::read_year(&bytes, year, standard) {
+    if let Ok(file) = std::fs::File::open(input)
+        && let Ok(snapshot) = bamho_analytics::fastcsv::read_year_from(file, year, standard)
+    {
         return Ok(Some(snapshot));
     }
+    let bytes = std::fs::read(input).with_context(|| format!("cannot read {}", input.display()))?;
     let parsed = Table::read(&input.display().to_string(), &bytes)
         .and_then(|t| households::parse(&t, Some(year)));
     match parsed {
