@@ -1,7 +1,9 @@
 //! The JSON API under `/api/v1` (DESIGN.md "Web and API"): bearer tokens from `POST /session`, the
 //! same scope rules as the pages (404 outside the scope, 403 for a role), cursor pagination.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -11,6 +13,7 @@ use bamho_domain::classify::Deprivations;
 use bamho_domain::{Standards, Year};
 use bamho_store::NewSession;
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use crate::AppState;
@@ -44,6 +47,34 @@ pub fn router() -> Router<AppState> {
         })
 }
 
+/// A query string read as `T`, or a JSON 400 naming what is wrong with it.
+struct ApiQuery<T>(T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(q)| Self(q))
+            .map_err(|e: QueryRejection| crate::error::json(e.status(), &e.body_text()))
+    }
+}
+
+/// A JSON body read as `T`, or a JSON error (400, 415 or 422) naming what is wrong with it.
+struct ApiJson<T>(T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Response> {
+        Json::<T>::from_request(request, state)
+            .await
+            .map(|Json(v)| Self(v))
+            .map_err(|e: JsonRejection| crate::error::json(e.status(), &e.body_text()))
+    }
+}
+
 async fn openapi() -> Response {
     ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
 }
@@ -57,7 +88,7 @@ struct Credentials {
 async fn create_session(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Json(c): Json<Credentials>,
+    ApiJson(c): ApiJson<Credentials>,
 ) -> Result<Response, WebError> {
     let lang = Lang::from_headers(&headers);
     let username = c.username.trim();
@@ -91,7 +122,7 @@ async fn create_session(
 async fn list_households(
     ApiUser(s): ApiUser,
     State(state): State<AppState>,
-    Query(q): Query<ListQuery>,
+    ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<Json<Value>, WebError> {
     s.require_names()?;
     let query = q.to_store(&s, 50)?;
@@ -273,7 +304,7 @@ struct RecognitionsQuery {
 async fn list_recognitions(
     ApiUser(s): ApiUser,
     State(state): State<AppState>,
-    Query(q): Query<RecognitionsQuery>,
+    ApiQuery(q): ApiQuery<RecognitionsQuery>,
 ) -> Result<Json<Value>, WebError> {
     let items = state
         .store
@@ -293,7 +324,7 @@ struct RatesQuery {
 async fn report_rates(
     ApiUser(s): ApiUser,
     State(state): State<AppState>,
-    Query(q): Query<RatesQuery>,
+    ApiQuery(q): ApiQuery<RatesQuery>,
 ) -> Result<Json<Value>, WebError> {
     let bad = |message: String| WebError::BadRequest {
         api: true,
@@ -339,7 +370,7 @@ struct ChangesQuery {
 async fn report_changes(
     ApiUser(s): ApiUser,
     State(state): State<AppState>,
-    Query(q): Query<ChangesQuery>,
+    ApiQuery(q): ApiQuery<ChangesQuery>,
 ) -> Result<Json<Value>, WebError> {
     let bad = |message: String| WebError::BadRequest {
         api: true,

@@ -63,7 +63,8 @@ fn page(status: StatusCode, lang: Lang, title: &str, message: &str) -> Response 
     response
 }
 
-fn json(status: StatusCode, message: &str) -> Response {
+/// The API's error answer: `{"error": message}`.
+pub(crate) fn json(status: StatusCode, message: &str) -> Response {
     (status, Json(serde_json::json!({ "error": message }))).into_response()
 }
 

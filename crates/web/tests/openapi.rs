@@ -1,0 +1,78 @@
+//! The OpenAPI document run through Schemathesis, a property-based API tester: every operation it
+//! describes, with generated parameters and bodies, against the real server on a port, as a commune
+//! officer with a bearer token. No answer may be a server error, and every answer must match the
+//! document. Without Schemathesis the test says so and skips, unless
+//! `BAMHO_REQUIRE_SCHEMATHESIS=1` (CI), under which it fails.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stderr,
+    reason = "a test that cannot proceed fails"
+)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use bamho_web::{AppState, Application};
+use common::TestApp;
+
+/// Schemathesis: `$BAMHO_SCHEMATHESIS`, or the one `.ci/run` installs under target/.
+fn schemathesis() -> Option<PathBuf> {
+    let path = std::env::var_os("BAMHO_SCHEMATHESIS").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/pyxform/bin/schemathesis"),
+        PathBuf::from,
+    );
+    if path.exists() {
+        return Some(path);
+    }
+    assert!(
+        std::env::var("BAMHO_REQUIRE_SCHEMATHESIS").as_deref() != Ok("1"),
+        "BAMHO_REQUIRE_SCHEMATHESIS=1 but {} is missing (python3 -m venv target/pyxform && \
+         target/pyxform/bin/pip install -r .ci/requirements.txt)",
+        path.display()
+    );
+    eprintln!("Schemathesis is not installed: the API is not fuzzed");
+    None
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_api_fuzzer_finds_no_server_error_and_no_answer_the_document_does_not_describe() {
+    let Some(tool) = schemathesis() else { return };
+    let app = TestApp::spawn().await;
+    let server = Application::build(AppState::new(app.store.clone()), "127.0.0.1:0")
+        .await
+        .unwrap();
+    let base = format!("http://{}", server.local_addr().unwrap());
+    tokio::spawn(server.run());
+    let token = app.token("ngoclinh").await;
+    let report = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/schemathesis");
+    let run = tokio::task::spawn_blocking(move || {
+        Command::new(tool)
+            .args(["run", &format!("{base}/api/v1/openapi.json")])
+            .args(["--url", &format!("{base}/api/v1")])
+            .args(["--header", &format!("Authorization: Bearer {token}")])
+            .args([
+                "--checks",
+                "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance",
+            ])
+            .args(["--phases", "examples,coverage,fuzzing"])
+            .args(["--max-examples", "40", "--seed", "1", "--no-color"])
+            .args(["--report", "junit", "--report-dir"])
+            .arg(&report)
+            .env("SCHEMATHESIS_HOOKS", "")
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let out = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        run.status.success(),
+        "Schemathesis found problems:\n{out}\n{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(out.contains("passed"), "{out}");
+}
