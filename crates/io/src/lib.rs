@@ -9,6 +9,7 @@ pub mod limits;
 pub mod members;
 pub mod odk;
 pub mod official;
+pub mod parquet;
 pub mod table;
 pub mod workbook;
 pub mod xlsform;

@@ -183,16 +183,19 @@ fn save(rows: &Rows, args: &Args, out: &Path) -> anyhow::Result<()> {
             bamho_io::workbook::write(out, &[sheet])?;
         }
         ExportFormat::Parquet => {
-            bail!("--format parquet is not available in this version: use csv (the same columns)")
+            let numeric: Vec<bool> = rows
+                .header
+                .iter()
+                .map(|h| NUMERIC.contains(&h.as_str()))
+                .collect();
+            bamho_io::parquet::write(out, &rows.header, &numeric, &rows.records)
+                .with_context(|| format!("cannot write {}", out.display()))?;
         }
     }
     Ok(())
 }
 
 pub async fn run(db: &str, args: &Args, out: &Path) -> anyhow::Result<ExitCode> {
-    if args.format == ExportFormat::Parquet {
-        bail!("--format parquet is not available in this version: use csv (the same columns)");
-    }
     let store = bamho_store::open(db)
         .await
         .with_context(|| format!("cannot open {}", redact(db)))?;
