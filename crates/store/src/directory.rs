@@ -28,6 +28,10 @@ pub struct HouseholdQuery {
     pub village: Option<String>,
     pub class: Option<String>,
     pub ethnicity: Option<String>,
+    /// Households headed by a member of an ethnic minority (true) or by a Kinh (false).
+    pub minority: Option<bool>,
+    /// Households deprived in the indicator with this bit of the year's standard.
+    pub deprived_bit: Option<u8>,
     /// The review year; by default the latest with surveys (then households without one that year
     /// are listed too).
     pub year: Option<u16>,

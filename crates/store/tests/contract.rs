@@ -256,6 +256,64 @@ async fn the_directory_keeps_to_the_reach(store: Arc<dyn Store>) {
     use bamho_store::{HouseholdQuery, Reach};
     let batch = district(300);
     store.import(&batch, &options()).await.unwrap();
+    // The filters behind the dashboard's figures: minorities, and a deprivation of the year.
+    let of_2024 = || {
+        batch
+            .households
+            .iter()
+            .map(|(_, h)| h)
+            .filter(|h| h.year.get() == 2024)
+    };
+    let count = |query: HouseholdQuery| {
+        let store = store.clone();
+        async move {
+            store
+                .households(&Reach::All, &query)
+                .await
+                .unwrap()
+                .items
+                .len()
+        }
+    };
+    let year = |q: HouseholdQuery| HouseholdQuery {
+        year: Some(2024),
+        limit: 500,
+        ..q
+    };
+    assert_eq!(
+        count(year(HouseholdQuery {
+            minority: Some(true),
+            ..Default::default()
+        }))
+        .await,
+        of_2024().filter(|h| h.head_ethnicity != "01").count()
+    );
+    assert_eq!(
+        count(year(HouseholdQuery {
+            minority: Some(false),
+            ..Default::default()
+        }))
+        .await,
+        of_2024().filter(|h| h.head_ethnicity == "01").count()
+    );
+    for bit in [0u8, 4] {
+        let expected = of_2024()
+            .filter(|h| h.deprived.mask() & (1 << bit) != 0)
+            .count();
+        assert!(
+            expected > 0,
+            "the sample has households deprived in bit {bit}"
+        );
+        assert_eq!(
+            count(year(HouseholdQuery {
+                deprived_bit: Some(bit),
+                ..Default::default()
+            }))
+            .await,
+            expected,
+            "bit {bit}"
+        );
+    }
     let all = HouseholdQuery {
         limit: 500,
         ..Default::default()

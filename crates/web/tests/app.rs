@@ -638,6 +638,100 @@ async fn a_commune_figure_drills_down_to_its_households() {
 }
 
 #[tokio::test]
+async fn ethnic_and_deprivation_figures_drill_down_to_their_households() {
+    let app = TestApp::spawn().await;
+    let province = app.login("tinh").await;
+    let token = app.token("tinh").await;
+    let page = app.get("/dashboard", Some(&province)).await;
+    let links = page.body.replace("&#38;", "&").replace("&amp;", "&");
+    assert!(
+        links.contains("/households?year=2025&minority=1&class=poor"),
+        "the minorities' poor rate links to their poor households"
+    );
+    let rates = app
+        .api("/api/v1/reports/rates?year=2025&by=minority", &token)
+        .await
+        .json();
+    let poor = rates["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["key"]["minority"] == "minority")
+        .unwrap()["poor"]
+        .as_u64()
+        .unwrap();
+    let listed = app
+        .api(
+            "/api/v1/households?year=2025&minority=1&class=poor&limit=500",
+            &token,
+        )
+        .await
+        .json();
+    assert_eq!(listed["items"].as_array().unwrap().len() as u64, poor);
+    // The deprivation profile: the poor households lacking clean water (d05 under 2022–2025).
+    assert!(
+        links.contains("/households?year=2025&class=poor&deprivation=d05"),
+        "profile bars link to households"
+    );
+    let list = app
+        .get(
+            "/households?year=2025&class=poor&deprivation=d05&limit=500",
+            Some(&province),
+        )
+        .await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(
+        list.body.contains("Thiếu hụt:"),
+        "the filter is shown in words"
+    );
+    let items = app
+        .api(
+            "/api/v1/households?year=2025&class=poor&deprivation=d05&limit=500",
+            &token,
+        )
+        .await
+        .json()["items"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert!(!items.is_empty());
+    for item in items.iter().take(5) {
+        let code = item["household_code"].as_str().unwrap();
+        let detail = app
+            .api(
+                &format!("/api/v1/households/{code}/classifications"),
+                &token,
+            )
+            .await
+            .json();
+        let year = detail["classifications"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["year"] == 2025)
+            .unwrap()
+            .clone();
+        assert!(
+            year["deprivations"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|d| d == "d05"),
+            "{code} lacks d05"
+        );
+    }
+    for bad in ["deprivation=d05", "year=2025&deprivation=d99", "minority=2"] {
+        assert_eq!(
+            app.api(&format!("/api/v1/households?{bad}"), &token)
+                .await
+                .status,
+            StatusCode::BAD_REQUEST,
+            "{bad}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn an_officer_sees_possible_duplicates_in_the_commune_only() {
     let app = TestApp::spawn().await;
     let here = app.household_in("23365").await;

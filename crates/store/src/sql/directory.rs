@@ -129,6 +129,14 @@ macro_rules! directory_impl {
                 if let Some(ethnicity) = &q.ethnicity {
                     qb.push(" AND s.head_ethnicity = ").push_bind(ethnicity.clone());
                 }
+                match q.minority {
+                    Some(true) => qb.push(" AND s.head_ethnicity <> '01'"),
+                    Some(false) => qb.push(" AND s.head_ethnicity = '01'"),
+                    None => &mut qb,
+                };
+                if let Some(bit) = q.deprived_bit.filter(|b| *b < 16) {
+                    qb.push(" AND (s.deprived & ").push_bind(1_i64 << bit).push(") <> 0");
+                }
                 if let Some(text) = q.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
                     // A code prefix as an index range; a number is also a citizen ID; text without
                     // digits also matches folded names (names hold no digits, so codes never scan them).

@@ -164,7 +164,12 @@ pub async fn view_dashboard_get(
                         ind.name_en.clone()
                     },
                     share,
-                    None,
+                    drills.then(|| {
+                        format!(
+                            "/households?year={year}&class=poor&deprivation={}",
+                            ind.code
+                        )
+                    }),
                 )
             })
             .collect()
@@ -176,14 +181,19 @@ pub async fn view_dashboard_get(
         .iter()
         .map(|row| {
             let small = suppress && row.rates.households < SMALL_CELL;
-            let label = match (row.key.0[0].1.as_str(), lang) {
-                ("kinh", _) => "Kinh".to_owned(),
-                (_, Lang::Vi) => "Dân tộc thiểu số".to_owned(),
-                (_, Lang::En) => "Ethnic minorities".to_owned(),
+            let kinh = row.key.0[0].1 == "kinh";
+            let label = match (kinh, lang) {
+                (true, _) => "Kinh".to_owned(),
+                (false, Lang::Vi) => "Dân tộc thiểu số".to_owned(),
+                (false, Lang::En) => "Ethnic minorities".to_owned(),
             };
             GroupLine {
                 label,
-                drill: String::new(),
+                drill: if drills {
+                    format!("/households?year={year}&minority={}", u8::from(!kinh))
+                } else {
+                    String::new()
+                },
                 households: row.rates.households.to_string(),
                 poor_rate: if small {
                     "—".into()

@@ -29,6 +29,10 @@ pub struct ListQuery {
     pub village: Option<String>,
     pub class: Option<String>,
     pub ethnicity: Option<String>,
+    /// "1": households headed by a member of an ethnic minority; "0": by a Kinh.
+    pub minority: Option<String>,
+    /// An indicator code of the year's standard ("d05"): households deprived in it.
+    pub deprivation: Option<String>,
     pub year: Option<String>,
     /// Page start: a household code (the page's `after`, the API's `cursor`).
     pub after: Option<String>,
@@ -66,6 +70,31 @@ impl ListQuery {
             ),
             None => None,
         };
+        let minority = match filled(&self.minority).as_deref() {
+            None => None,
+            Some("1") => Some(true),
+            Some("0") => Some(false),
+            Some(_) => return Err(bad("minority: 1 (ethnic minorities) or 0 (Kinh)".into())),
+        };
+        let deprived_bit = match filled(&self.deprivation) {
+            None => None,
+            Some(code) => {
+                let standard = year
+                    .and_then(|y| Year::new(y).ok())
+                    .and_then(|y| Standards::embedded().for_year(y))
+                    .ok_or_else(|| bad("deprivation: give the review year too".into()))?;
+                let bit = standard
+                    .indicators
+                    .iter()
+                    .position(|i| i.code == code)
+                    .ok_or_else(|| {
+                        bad(format!(
+                            "deprivation: {code} is not an indicator of that year's standard"
+                        ))
+                    })?;
+                Some(bit as u8)
+            }
+        };
         let limit = match filled(&self.limit) {
             Some(l) => l
                 .parse::<u32>()
@@ -84,11 +113,49 @@ impl ListQuery {
                     .by_code(&e)
                     .map_or(e, |g| g.code.clone())
             }),
+            minority,
+            deprived_bit,
             year,
             after: filled(&self.after).or_else(|| filled(&self.cursor)),
             limit,
         })
     }
+}
+
+/// The minority and deprivation filters in words ("Dân tộc thiểu số · Thiếu hụt: Nước sinh hoạt").
+fn drilled_label(query: &HouseholdQuery, lang: Lang) -> String {
+    let vi = lang == Lang::Vi;
+    let mut parts = Vec::new();
+    match query.minority {
+        Some(true) => parts.push(
+            if vi {
+                "Dân tộc thiểu số"
+            } else {
+                "Ethnic minorities"
+            }
+            .to_owned(),
+        ),
+        Some(false) => parts.push("Kinh".to_owned()),
+        None => {}
+    }
+    let standard = query
+        .year
+        .and_then(|y| Year::new(y).ok())
+        .and_then(|y| Standards::embedded().for_year(y));
+    if let (Some(bit), Some(standard)) = (query.deprived_bit, standard)
+        && let Some(indicator) = standard.indicators.get(usize::from(bit))
+    {
+        let name = if vi {
+            &indicator.name_vi
+        } else {
+            &indicator.name_en
+        };
+        parts.push(format!(
+            "{}: {name}",
+            if vi { "Thiếu hụt" } else { "Deprived in" }
+        ));
+    }
+    parts.join(" · ")
 }
 
 struct ListRow {
@@ -110,6 +177,11 @@ struct HouseholdsView {
     commune_name: String,
     village: String,
     ethnicity: String,
+    /// Filters that come from a dashboard figure, kept by the form: "1"/"0", an indicator code.
+    minority: String,
+    deprivation: String,
+    /// Those filters in words, when set.
+    drilled: String,
     year_input: String,
     year: Option<u16>,
     classes: Vec<(&'static str, String, bool)>,
@@ -159,12 +231,14 @@ pub async fn view_households_get(
     };
     let next = page.next.as_ref().map(|after| {
         format!(
-            "/households?{}{}{}{}{}{}after={}",
+            "/households?{}{}{}{}{}{}{}{}after={}",
             keep("q", &q.q),
             keep("commune", &q.commune),
             keep("village", &q.village),
             keep("class", &q.class),
             keep("ethnicity", &q.ethnicity),
+            keep("minority", &q.minority),
+            keep("deprivation", &q.deprivation),
             keep("year", &q.year),
             url_encode(after)
         )
@@ -189,6 +263,9 @@ pub async fn view_households_get(
         }),
         village: query.village.clone().unwrap_or_default(),
         ethnicity: query.ethnicity.clone().unwrap_or_default(),
+        minority: filled(&q.minority).unwrap_or_default(),
+        deprivation: filled(&q.deprivation).unwrap_or_default(),
+        drilled: drilled_label(&query, s.lang),
         year_input: query.year.map(|y| y.to_string()).unwrap_or_default(),
         year: page.year,
         classes,
