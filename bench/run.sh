@@ -29,5 +29,5 @@ for n in "${sizes[@]}"; do
 done
 
 if [ -n "${BAMHO_BENCH_NATION:-}" ]; then
-  bench/.venv/bin/python bench/nation.py --bamho "$bamho" --households "$BAMHO_BENCH_NATION"
+  bench/nation.sh "$BAMHO_BENCH_NATION"
 fi
