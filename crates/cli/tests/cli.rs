@@ -966,22 +966,7 @@ fn fix_text_converts_a_workbook_that_mixes_encodings_and_a_legacy_csv() {
 
 /// pyxform's converter: `$BAMHO_XLS2XFORM`, or the one `.ci/run` installs under target/.
 fn xls2xform() -> Option<PathBuf> {
-    let candidate = std::env::var_os("BAMHO_XLS2XFORM")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/pyxform/bin/xls2xform")
-        });
-    if candidate.exists() {
-        return Some(candidate);
-    }
-    assert!(
-        std::env::var("BAMHO_REQUIRE_PYXFORM").as_deref() != Ok("1"),
-        "BAMHO_REQUIRE_PYXFORM=1 but {} is missing (python3 -m venv target/pyxform && \
-         target/pyxform/bin/pip install -r .ci/requirements.txt)",
-        candidate.display()
-    );
-    eprintln!("pyxform is not installed: the XLSForm is checked without it");
-    None
+    bamho_testkit::python_tool("xls2xform", "BAMHO_XLS2XFORM", "BAMHO_REQUIRE_PYXFORM")
 }
 
 #[test]

@@ -177,3 +177,28 @@ fn replace_database(url: &str, name: &str) -> String {
         format!("{base}/{name}?{query}")
     }
 }
+
+/// A Python tool the suite runs against bamho's output: the path in `$env`, or `program` in the
+/// virtual environment `.ci/run` makes under target/. Missing, the test says so and skips — unless
+/// `$require` is 1 (CI), under which it fails.
+pub fn python_tool(program: &str, env: &str, require: &str) -> Option<PathBuf> {
+    let path = std::env::var_os(env).map_or_else(
+        || {
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../target/pyxform/bin")
+                .join(program)
+        },
+        PathBuf::from,
+    );
+    if path.exists() {
+        return Some(path);
+    }
+    assert!(
+        std::env::var(require).as_deref() != Ok("1"),
+        "{require}=1 but {} is missing (python3 -m venv target/pyxform && \
+         target/pyxform/bin/pip install -r .ci/requirements.txt)",
+        path.display()
+    );
+    eprintln!("{program} is not installed: the test skips it");
+    None
+}

@@ -326,11 +326,7 @@ async fn report_rates(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<RatesQuery>,
 ) -> Result<Json<Value>, WebError> {
-    let bad = |message: String| WebError::BadRequest {
-        api: true,
-        lang: s.lang,
-        message,
-    };
+    let bad = |message: String| s.bad_request(message);
     let year = Year::parse(&q.year).map_err(|e| bad(format!("year: {e}")))?;
     let keys =
         q.by.as_deref()
@@ -372,11 +368,7 @@ async fn report_changes(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<ChangesQuery>,
 ) -> Result<Json<Value>, WebError> {
-    let bad = |message: String| WebError::BadRequest {
-        api: true,
-        lang: s.lang,
-        message,
-    };
+    let bad = |message: String| s.bad_request(message);
     let year = Year::parse(&q.year).map_err(|e| bad(format!("year: {e}")))?;
     let this_year = crate::clock::today().year();
     if year.get() <= FIRST_YEAR || year.get() > this_year {

@@ -19,23 +19,12 @@ use std::process::Command;
 use bamho_web::{AppState, Application};
 use common::TestApp;
 
-/// Schemathesis: `$BAMHO_SCHEMATHESIS`, or the one `.ci/run` installs under target/.
 fn schemathesis() -> Option<PathBuf> {
-    let path = std::env::var_os("BAMHO_SCHEMATHESIS").map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/pyxform/bin/schemathesis"),
-        PathBuf::from,
-    );
-    if path.exists() {
-        return Some(path);
-    }
-    assert!(
-        std::env::var("BAMHO_REQUIRE_SCHEMATHESIS").as_deref() != Ok("1"),
-        "BAMHO_REQUIRE_SCHEMATHESIS=1 but {} is missing (python3 -m venv target/pyxform && \
-         target/pyxform/bin/pip install -r .ci/requirements.txt)",
-        path.display()
-    );
-    eprintln!("Schemathesis is not installed: the API is not fuzzed");
-    None
+    bamho_testkit::python_tool(
+        "schemathesis",
+        "BAMHO_SCHEMATHESIS",
+        "BAMHO_REQUIRE_SCHEMATHESIS",
+    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -50,11 +50,7 @@ fn filled(v: &Option<String>) -> Option<String> {
 impl ListQuery {
     /// Validates the query; a malformed year, class or limit is a 400 naming the field.
     pub fn to_store(&self, s: &Signed, default_limit: u32) -> Result<HouseholdQuery, WebError> {
-        let bad = |message: String| WebError::BadRequest {
-            api: s.api,
-            lang: s.lang,
-            message,
-        };
+        let bad = |message: String| s.bad_request(message);
         let year = match filled(&self.year) {
             Some(y) => Some(
                 Year::parse(&y)
