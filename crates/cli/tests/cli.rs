@@ -928,11 +928,17 @@ fn fix_text_converts_a_workbook_that_mixes_encodings_and_a_legacy_csv() {
             ws.write_string(i as u32, 0, *stored).unwrap();
             ws.write_number(i as u32, 1, i as f64 * 1000.0).unwrap();
         }
+        // A district name in the .VnTime font: the font says TCVN3, and is replaced by a Unicode one.
+        let vntime = rust_xlsxwriter::Format::new().set_font_name(".VnTime");
+        ws.write_string_with_format(5, 0, "\u{a7}\u{be}k T\u{ab}", &vntime)
+            .unwrap();
+        ws.set_column_width(0, 40).unwrap();
         book.save(&input).unwrap();
     }
     let out = dir.path().join("fixed.xlsx");
     let said = ok(&["fix-text", "--input", s(&input), "--out", s(&out)]);
-    assert!(said.contains("TCVN3 (ABC): 2"), "{said}");
+    assert!(said.contains("TCVN3 (ABC): 3"), "{said}");
+    assert!(said.contains("font .VnTime → Times New Roman"), "{said}");
     assert!(
         said.contains("VNI-Windows: 1") && said.contains("Unicode NFD: 1"),
         "{said}"
@@ -946,6 +952,7 @@ fn fix_text_converts_a_workbook_that_mixes_encodings_and_a_legacy_csv() {
         assert_eq!(cells[i][0], *expected);
         assert_eq!(cells[i][1], (i * 1000).to_string(), "numbers stay numbers");
     }
+    assert_eq!(cells[5][0], "Đắk Tô");
 
     // A CSV saved by an old program: VNI bytes, not UTF-8.
     let csv = write(

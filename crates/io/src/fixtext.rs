@@ -52,6 +52,8 @@ pub struct Report {
     pub changes: Vec<(Place, Encoding)>,
     /// The CSV file's bytes were not UTF-8.
     pub legacy_bytes: bool,
+    /// Legacy fonts of a workbook and the Unicode fonts that replaced them.
+    pub fonts: Vec<(String, &'static str)>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -125,14 +127,34 @@ pub fn fix_csv(file: &str, bytes: &[u8]) -> Result<(String, Report), FixError> {
     Ok((String::from_utf8_lossy(&bytes).into_owned(), report))
 }
 
-/// Converts every text cell of a workbook (xlsx, xls or ods) and writes the values to `out` as a
-/// new workbook: numbers stay numbers; formatting is not carried over.
+/// Converts every text cell of a workbook and writes it to `out`. An .xlsx keeps everything but its
+/// text and its legacy font names (see [`crate::xlsx::fix`]); an .xls or .ods becomes a new .xlsx
+/// of its values (numbers stay numbers, formatting is not carried over).
 pub fn fix_workbook(input: &Path, out: &Path) -> Result<Report, FixError> {
     let file = input.display().to_string();
     let read_err = |why: String| FixError::Read {
         file: file.clone(),
         why,
     };
+    let bytes = std::fs::read(input).map_err(|e| read_err(e.to_string()))?;
+    if bytes.starts_with(b"PK") && crate::xlsx::is_xlsx(&bytes) {
+        let (fixed, report) = crate::xlsx::fix(&bytes).map_err(read_err)?;
+        // Written beside the destination and renamed once whole: a failure leaves no half file.
+        let part = out.with_extension("xlsx.part");
+        std::fs::write(&part, fixed)
+            .and_then(|()| std::fs::rename(&part, out))
+            .map_err(|e| {
+                let _ = std::fs::remove_file(&part);
+                FixError::Write {
+                    file: out.display().to_string(),
+                    why: e.to_string(),
+                }
+            })?;
+        return Ok(report);
+    }
+    if bytes.starts_with(b"PK") {
+        crate::limits::check_workbook(&bytes).map_err(read_err)?;
+    }
     let mut book = calamine::open_workbook_auto(input).map_err(|e| read_err(e.to_string()))?;
     let names = book.sheet_names();
     let mut sheets = Vec::new();

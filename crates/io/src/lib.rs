@@ -13,6 +13,7 @@ pub mod parquet;
 pub mod table;
 pub mod workbook;
 pub mod xlsform;
+pub mod xlsx;
 
 use bamho_domain::{HouseholdEvent, HouseholdYear, Member};
 
@@ -138,9 +139,10 @@ impl Batch {
         label: &str,
         rows: &[Vec<String>],
         unicode: &dyn Fn(usize) -> bool,
+        fonts: &xlsx::SheetFonts,
         errors: &mut Errors,
     ) -> bool {
-        let Some(p) = official::prepare(label, rows, unicode, errors) else {
+        let Some(p) = official::prepare(label, rows, unicode, fonts, errors) else {
             return false;
         };
         for (encoding, n) in &p.converted {
@@ -172,7 +174,7 @@ impl Batch {
             rows.push(record.iter().map(str::to_owned).collect());
         }
         let unicode = |r: usize| utf8.get(r).copied().unwrap_or(true);
-        if !self.read_prepared(name, &rows, &unicode, errors) {
+        if !self.read_prepared(name, &rows, &unicode, &Default::default(), errors) {
             errors.push(RowError::at(
                 &RowRef {
                     file: name.into(),
@@ -210,6 +212,13 @@ impl Batch {
                 return;
             }
         };
+        // The cells' fonts, which settle legacy encodings (an .xlsx says them; calamine does not).
+        let fonts = if xlsx::is_xlsx(bytes) {
+            xlsx::cell_fonts(bytes).unwrap_or_default()
+        } else {
+            Default::default()
+        };
+        let no_fonts = xlsx::SheetFonts::new();
         let mut any = false;
         for sheet in book.sheet_names() {
             let Ok(range) = book.worksheet_range(&sheet) else {
@@ -228,7 +237,8 @@ impl Batch {
                 rows.push(cells);
             }
             let label = format!("{name}, sheet {sheet}");
-            any |= self.read_prepared(&label, &rows, &|_| true, errors);
+            let sheet_fonts = fonts.get(&sheet).unwrap_or(&no_fonts);
+            any |= self.read_prepared(&label, &rows, &|_| true, sheet_fonts, errors);
         }
         if !any {
             errors.push(RowError::at(
@@ -315,5 +325,66 @@ mod fuzz {
                 "every row is either read or refused"
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use bamho_text::legacy::{Encoding, from_cp1252};
+    use rust_xlsxwriter::{Format, Workbook};
+
+    use super::*;
+
+    #[test]
+    fn an_official_list_in_a_workbook_is_read_in_each_cells_font() {
+        // Names typed in .VnTimeH, which draws TCVN3's small letters as capitals, and in VNI-Times:
+        // only the font says the first is "HÀ THỊ LAN" and not "Hà Thị Lan".
+        let mut book = Workbook::new();
+        let ws = book.add_worksheet();
+        let headings = [
+            "Mã hộ",
+            "STT trong hộ",
+            "Họ và tên",
+            "Giới tính",
+            "Năm sinh",
+            "Dân tộc",
+            "Quan hệ",
+        ];
+        for (c, h) in headings.iter().enumerate() {
+            ws.write_string(0, c as u16, *h).unwrap();
+        }
+        let capitals = Format::new().set_font_name(".VnTimeH");
+        let vni = Format::new().set_font_name("VNI-Times");
+        for (r, name, format) in [
+            (1, from_cp1252(b"h\xb5 th\xde lan"), &capitals),
+            (2, "Nguyeãn Vaên Huøng".to_owned(), &vni),
+        ] {
+            let row = [
+                "HH-7",
+                &r.to_string(),
+                "",
+                if r == 1 { "Nữ" } else { "Nam" },
+                "1980",
+                "Kinh",
+                if r == 1 { "Chủ hộ" } else { "Chồng" },
+            ];
+            for (c, v) in row.iter().enumerate() {
+                ws.write_string(r, c as u16, *v).unwrap();
+            }
+            ws.write_string_with_format(r, 2, &name, format).unwrap();
+        }
+        let bytes = book.save_to_buffer().unwrap();
+        let mut batch = Batch::default();
+        let mut errors = Errors::default();
+        batch.read("list.xlsx", &bytes, &mut errors);
+        assert!(errors.is_empty(), "{errors}");
+        let names: Vec<&str> = batch
+            .members
+            .iter()
+            .map(|(_, m)| m.full_name.as_str())
+            .collect();
+        assert_eq!(names, ["HÀ THỊ LAN", "Nguyễn Văn Hùng"]);
+        let encodings: Vec<Encoding> = batch.converted.iter().map(|(_, e, _)| *e).collect();
+        assert_eq!(encodings, [Encoding::Tcvn3, Encoding::Vni]);
     }
 }

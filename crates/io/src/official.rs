@@ -199,11 +199,13 @@ pub struct Prepared {
 /// Finds the header (the first of the first ten rows with two or more known headings), converts
 /// every text cell from legacy encodings, and rewrites headings and values. `unicode(row)`: the
 /// cells of that row may already be right as they are (false for the lines of a CSV file that were
-/// not UTF-8).
+/// not UTF-8). `fonts`: the font of a workbook's cells by 0-based (row, column), which settles
+/// their encoding when it is a legacy one.
 pub fn prepare(
     label: &str,
     rows: &[Vec<String>],
     unicode: &dyn Fn(usize) -> bool,
+    fonts: &crate::xlsx::SheetFonts,
     errors: &mut Errors,
 ) -> Option<Prepared> {
     let cells: Vec<(usize, usize, &str)> = rows
@@ -211,7 +213,10 @@ pub fn prepare(
         .enumerate()
         .flat_map(|(r, row)| row.iter().enumerate().map(move |(c, t)| (r, c, t.as_str())))
         .collect();
-    let fixed = fix_cells_each(cells.iter().map(|(r, _, t)| (*t, None, unicode(*r))));
+    let fixed = fix_cells_each(cells.iter().map(|(r, c, t)| {
+        let font = fonts.get(&(*r as u32, *c as u32)).map(String::as_str);
+        (*t, font, unicode(*r))
+    }));
     let mut text: Vec<Vec<String>> = rows.iter().map(|r| vec![String::new(); r.len()]).collect();
     let mut converted: std::collections::BTreeMap<Encoding, usize> = Default::default();
     for ((r, c, original), f) in cells.iter().zip(&fixed) {
@@ -350,7 +355,14 @@ mod tests {
             ],
             &["HH-1", "2", "Y Hoa", "Nữ", "1984", "xo dang", "", "Vợ"],
         ]);
-        let p = prepare("list.xlsx", &list, &|_| true, &mut errors).unwrap();
+        let p = prepare(
+            "list.xlsx",
+            &list,
+            &|_| true,
+            &Default::default(),
+            &mut errors,
+        )
+        .unwrap();
         assert!(errors.is_empty(), "{errors}");
         assert_eq!(p.offset, 2);
         assert_eq!(p.converted, [(Encoding::Tcvn3, 1)]);

@@ -72,6 +72,20 @@ impl Encoding {
     }
 }
 
+/// The Unicode font to show a legacy font's converted text in: sans-serif legacy faces
+/// (`.VnArial`, `VNI-Helve`) become Arial, the rest Times New Roman.
+pub fn unicode_font(font: &str) -> &'static str {
+    let f = font.trim().to_ascii_lowercase();
+    if ["arial", "helve", "avant", "univers"]
+        .iter()
+        .any(|sans| f.contains(sans))
+    {
+        "Arial"
+    } else {
+        "Times New Roman"
+    }
+}
+
 /// What became of one cell.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fixed {

@@ -54,6 +54,9 @@ fn print(report: &Report, input: &Path, out: &Path) -> anyhow::Result<()> {
     for (encoding, n) in &report.converted {
         writeln!(w, "  {encoding}: {n}")?;
     }
+    for (legacy, unicode) in &report.fonts {
+        writeln!(w, "  font {legacy} → {unicode}")?;
+    }
     for (place, encoding) in report.changes.iter().take(LISTED) {
         writeln!(w, "  {place}: {}", encoding.name())?;
     }

@@ -1,0 +1,792 @@
+//! Inside an .xlsx package, for what calamine does not tell: the font each text cell is shown in —
+//! the strongest sign of a legacy Vietnamese encoding (`.VnTime` is TCVN3, `VNI-Times` is VNI) —
+//! and fix-text that rewrites only the text and the legacy font names, leaving every other part of
+//! the workbook (number formats, widths, merged cells, formulas, print setup) as it was.
+
+use std::collections::HashMap;
+use std::io::{Cursor, Read, Write};
+
+use bamho_text::legacy::{Encoding, fix_cells, unicode_font};
+use quick_xml::Reader;
+use quick_xml::Writer;
+use quick_xml::XmlVersion;
+use quick_xml::events::{BytesStart, BytesText, Event};
+
+use crate::fixtext::{Place, Report};
+
+type Result<T> = std::result::Result<T, String>;
+
+/// Every part of the package, decompressed, in archive order.
+struct Package {
+    parts: Vec<(String, Vec<u8>)>,
+}
+
+impl Package {
+    fn read(bytes: &[u8]) -> Result<Self> {
+        crate::limits::check_workbook(bytes)?;
+        let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
+            .map_err(|e| format!("not an .xlsx workbook: {e}"))?;
+        let mut parts = Vec::with_capacity(archive.len());
+        for i in 0..archive.len() {
+            let mut entry = archive
+                .by_index(i)
+                .map_err(|e| format!("part {i} is unreadable: {e}"))?;
+            let name = entry.name().map(|n| n.into_owned()).unwrap_or_default();
+            let mut data = Vec::new();
+            entry
+                .read_to_end(&mut data)
+                .map_err(|e| format!("part {name} is unreadable: {e}"))?;
+            parts.push((name, data));
+        }
+        Ok(Self { parts })
+    }
+
+    fn index(&self, name: &str) -> Option<usize> {
+        self.parts.iter().position(|(n, _)| n == name)
+    }
+
+    fn part(&self, name: &str) -> Option<&[u8]> {
+        self.index(name).map(|i| self.parts[i].1.as_slice())
+    }
+}
+
+/// An attribute's value by its local name (`r:id` answers to `id`).
+fn attr(e: &BytesStart, local: &str) -> Option<String> {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.local_name().as_ref() == local)
+        .and_then(|a| {
+            a.normalized_value(XmlVersion::Implicit1_0)
+                .ok()
+                .map(|v| v.into_owned())
+        })
+}
+
+fn xml_error(part: &str, e: impl std::fmt::Display) -> String {
+    format!("part {part} is not well-formed XML: {e}")
+}
+
+/// The sheets in workbook order: (name, part).
+fn sheet_parts(pkg: &Package) -> Result<Vec<(String, String)>> {
+    let mut targets = HashMap::new();
+    if let Some(rels) = pkg.part("xl/_rels/workbook.xml.rels") {
+        let mut reader = Reader::from_reader(rels);
+        loop {
+            match reader.read_event() {
+                Ok(Event::Start(e) | Event::Empty(e))
+                    if e.local_name().as_ref() == "Relationship" =>
+                {
+                    if let (Some(id), Some(target)) = (attr(&e, "Id"), attr(&e, "Target")) {
+                        let part = match target.strip_prefix('/') {
+                            Some(absolute) => absolute.to_owned(),
+                            None => format!("xl/{}", target.trim_start_matches("./")),
+                        };
+                        targets.insert(id, part);
+                    }
+                }
+                Ok(Event::Eof) => break,
+                Err(e) => return Err(xml_error("xl/_rels/workbook.xml.rels", e)),
+                _ => {}
+            }
+        }
+    }
+    let workbook = pkg
+        .part("xl/workbook.xml")
+        .ok_or("not an .xlsx workbook: it has no xl/workbook.xml")?;
+    let mut sheets = Vec::new();
+    let mut reader = Reader::from_reader(workbook);
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == "sheet" => {
+                let part = attr(&e, "id").and_then(|id| targets.get(&id).cloned());
+                if let (Some(name), Some(part)) = (attr(&e, "name"), part) {
+                    sheets.push((name, part));
+                }
+            }
+            Ok(Event::Eof) => break,
+            Err(e) => return Err(xml_error("xl/workbook.xml", e)),
+            _ => {}
+        }
+    }
+    Ok(sheets)
+}
+
+/// The fonts of styles.xml and the font of each cell style.
+#[derive(Default)]
+struct Styles {
+    /// Font names by font id.
+    fonts: Vec<String>,
+    /// Font id by cell style (`cellXfs`), which a cell's `s` attribute counts in.
+    cell_fonts: Vec<usize>,
+}
+
+impl Styles {
+    fn read(pkg: &Package) -> Result<Self> {
+        let mut styles = Self::default();
+        let Some(xml) = pkg.part("xl/styles.xml") else {
+            return Ok(styles);
+        };
+        let (mut in_fonts, mut in_font, mut in_xfs) = (false, false, false);
+        let mut reader = Reader::from_reader(xml);
+        loop {
+            let event = reader.read_event();
+            let (e, empty) = match event {
+                Ok(Event::Start(e)) => (e, false),
+                Ok(Event::Empty(e)) => (e, true),
+                Ok(Event::End(e)) => {
+                    match e.local_name().as_ref() {
+                        "fonts" => in_fonts = false,
+                        "font" => in_font = false,
+                        "cellXfs" => in_xfs = false,
+                        _ => {}
+                    }
+                    continue;
+                }
+                Ok(Event::Eof) => break,
+                Err(e) => return Err(xml_error("xl/styles.xml", e)),
+                _ => continue,
+            };
+            match e.local_name().as_ref() {
+                "fonts" => in_fonts = !empty,
+                "font" if in_fonts => {
+                    styles.fonts.push(String::new());
+                    in_font = !empty;
+                }
+                "name" if in_font => {
+                    if let (Some(name), Some(last)) = (attr(&e, "val"), styles.fonts.last_mut()) {
+                        *last = name;
+                    }
+                }
+                "cellXfs" => in_xfs = !empty,
+                "xf" if in_xfs => styles
+                    .cell_fonts
+                    .push(attr(&e, "fontId").and_then(|f| f.parse().ok()).unwrap_or(0)),
+                _ => {}
+            }
+        }
+        Ok(styles)
+    }
+
+    /// The font a cell of style `s` is shown in.
+    fn font(&self, style: usize) -> Option<&str> {
+        let id = self.cell_fonts.get(style).copied().unwrap_or(0);
+        self.fonts
+            .get(id)
+            .map(String::as_str)
+            .filter(|f| !f.is_empty())
+    }
+}
+
+/// A `<t>` element: its place among the part's `<t>` elements, its text, and the font of the
+/// rich-text run it is in.
+struct Run {
+    ordinal: usize,
+    text: String,
+    font: Option<String>,
+}
+
+enum CellText {
+    /// An index into the shared strings.
+    Shared(usize),
+    Inline(Vec<Run>),
+}
+
+/// A text cell: 1-based row and column, its style, its text.
+struct Cell {
+    row: u32,
+    column: u32,
+    style: usize,
+    text: CellText,
+}
+
+/// What a part holds: shared strings (`<si>`) or a sheet's text cells.
+#[derive(Default)]
+struct Scanned {
+    strings: Vec<Vec<Run>>,
+    cells: Vec<Cell>,
+}
+
+/// "B3" as (3, 2).
+fn cell_ref(r: &str) -> Option<(u32, u32)> {
+    let split = r.find(|c: char| c.is_ascii_digit())?;
+    let (letters, digits) = r.split_at(split);
+    let mut column = 0u32;
+    for b in letters.bytes() {
+        if !b.is_ascii_uppercase() {
+            return None;
+        }
+        column = column
+            .checked_mul(26)?
+            .checked_add(u32::from(b - b'A') + 1)?;
+    }
+    (column > 0).then_some(())?;
+    Some((digits.parse().ok()?, column))
+}
+
+/// Reads the runs of text of a shared-strings or sheet part, and a sheet's text cells. Phonetic
+/// guides (`<rPh>`) are not the cell's text and are left out.
+fn scan(part: &str, xml: &[u8]) -> Result<Scanned> {
+    let mut out = Scanned::default();
+    let mut reader = Reader::from_reader(xml);
+    let mut ordinal = 0usize;
+    let mut text: Option<String> = None;
+    let mut value: Option<String> = None;
+    let (mut phonetic, mut run_font) = (0usize, None::<String>);
+    // The cell being read: (row, column, style, type), and its inline runs.
+    let (mut row, mut column) = (0u32, 0u32);
+    let mut cell: Option<(u32, u32, usize, String)> = None;
+    let mut inline: Vec<Run> = Vec::new();
+    let mut in_inline = false;
+    let mut in_si = false;
+    loop {
+        let event = reader.read_event().map_err(|e| xml_error(part, e))?;
+        let empty = matches!(event, Event::Empty(_));
+        match event {
+            Event::Start(ref e) | Event::Empty(ref e)
+                if matches!(e.local_name().as_ref(), "rFont" | "t" | "row" | "c") =>
+            {
+                match e.local_name().as_ref() {
+                    "rFont" => run_font = attr(e, "val"),
+                    "t" => {
+                        ordinal += 1;
+                        if empty {
+                            continue;
+                        }
+                        text = Some(String::new());
+                    }
+                    "row" => {
+                        row = attr(e, "r").and_then(|r| r.parse().ok()).unwrap_or(row + 1);
+                        column = 0;
+                    }
+                    _ => {
+                        let (r, c) = attr(e, "r")
+                            .and_then(|r| cell_ref(&r))
+                            .unwrap_or((row, column + 1));
+                        (row, column) = (r, c);
+                        let style = attr(e, "s").and_then(|s| s.parse().ok()).unwrap_or(0);
+                        let kind = attr(e, "t").unwrap_or_default();
+                        if !empty {
+                            cell = Some((r, c, style, kind));
+                            inline.clear();
+                        }
+                    }
+                }
+            }
+            Event::Start(e) => match e.local_name().as_ref() {
+                "si" => {
+                    out.strings.push(Vec::new());
+                    in_si = true;
+                }
+                "r" => run_font = None,
+                "rPh" => phonetic += 1,
+                "is" => in_inline = true,
+                "v" => value = Some(String::new()),
+                _ => {}
+            },
+            Event::Empty(e) if e.local_name().as_ref() == "si" => out.strings.push(Vec::new()),
+            Event::Text(t) => {
+                if let Some(s) = text.as_mut().or(value.as_mut()) {
+                    s.push_str(&t.xml10_content());
+                }
+            }
+            Event::CData(t) => {
+                if let Some(s) = text.as_mut().or(value.as_mut()) {
+                    s.push_str(&t.xml10_content());
+                }
+            }
+            Event::GeneralRef(r) => {
+                if let Some(s) = text.as_mut().or(value.as_mut()) {
+                    match r.resolve_char_ref() {
+                        Ok(Some(c)) => s.push(c),
+                        _ => match &*r {
+                            "amp" => s.push('&'),
+                            "lt" => s.push('<'),
+                            "gt" => s.push('>'),
+                            "quot" => s.push('"'),
+                            "apos" => s.push('\''),
+                            other => {
+                                s.push('&');
+                                s.push_str(other);
+                                s.push(';');
+                            }
+                        },
+                    }
+                }
+            }
+            Event::End(e) => match e.local_name().as_ref() {
+                "t" => {
+                    if let Some(t) = text.take()
+                        && phonetic == 0
+                    {
+                        let run = Run {
+                            ordinal: ordinal - 1,
+                            text: t,
+                            font: run_font.clone(),
+                        };
+                        if in_inline {
+                            inline.push(run);
+                        } else if in_si && let Some(si) = out.strings.last_mut() {
+                            si.push(run);
+                        }
+                    }
+                }
+                "r" => run_font = None,
+                "rPh" => phonetic = phonetic.saturating_sub(1),
+                "si" => in_si = false,
+                "is" => in_inline = false,
+                "c" => {
+                    let v = value.take();
+                    if let Some((row, column, style, kind)) = cell.take() {
+                        let text = match kind.as_str() {
+                            "s" => v.and_then(|v| v.trim().parse().ok()).map(CellText::Shared),
+                            "inlineStr" => Some(CellText::Inline(std::mem::take(&mut inline))),
+                            _ => None,
+                        };
+                        if let Some(text) = text {
+                            out.cells.push(Cell {
+                                row,
+                                column,
+                                style,
+                                text,
+                            });
+                        }
+                    }
+                }
+                _ => {}
+            },
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+/// Whether a zip archive is an Office Open XML workbook (rather than, say, an OpenDocument one).
+pub fn is_xlsx(bytes: &[u8]) -> bool {
+    zip::ZipArchive::new(Cursor::new(bytes))
+        .is_ok_and(|archive| archive.index_for_name("xl/workbook.xml").is_some())
+}
+
+/// A workbook read far enough to know each text cell's runs and font.
+struct Book {
+    pkg: Package,
+    styles: Styles,
+    /// The shared strings part's index in the package, and its strings.
+    strings: Option<(usize, Vec<Vec<Run>>)>,
+    /// (name, part index, text cells) in workbook order.
+    sheets: Vec<(String, usize, Vec<Cell>)>,
+}
+
+impl Book {
+    fn read(bytes: &[u8]) -> Result<Self> {
+        let pkg = Package::read(bytes)?;
+        let styles = Styles::read(&pkg)?;
+        let strings = match pkg.index("xl/sharedStrings.xml") {
+            Some(i) => Some((i, scan(&pkg.parts[i].0, &pkg.parts[i].1)?.strings)),
+            None => None,
+        };
+        let mut sheets = Vec::new();
+        for (name, part) in sheet_parts(&pkg)? {
+            let Some(i) = pkg.index(&part) else {
+                continue;
+            };
+            let cells = scan(&part, &pkg.parts[i].1)?.cells;
+            sheets.push((name, i, cells));
+        }
+        Ok(Self {
+            pkg,
+            styles,
+            strings,
+            sheets,
+        })
+    }
+
+    fn shared(&self, i: usize) -> &[Run] {
+        self.strings
+            .as_ref()
+            .and_then(|(_, s)| s.get(i))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    fn runs<'a>(&'a self, cell: &'a Cell) -> &'a [Run] {
+        match &cell.text {
+            CellText::Shared(i) => self.shared(*i),
+            CellText::Inline(runs) => runs,
+        }
+    }
+
+    /// The font a cell's text is shown in: its runs' own font when they name one, else its style's.
+    fn font<'a>(&'a self, cell: &'a Cell) -> Option<&'a str> {
+        self.runs(cell)
+            .iter()
+            .find_map(|r| r.font.as_deref())
+            .or_else(|| self.styles.font(cell.style))
+    }
+}
+
+/// The font of a sheet's text cells by 0-based (row, column).
+pub type SheetFonts = HashMap<(u32, u32), String>;
+/// The fonts of each sheet's text cells, by sheet name.
+pub type CellFonts = HashMap<String, SheetFonts>;
+
+/// Reads which font each text cell of an .xlsx workbook is shown in.
+pub fn cell_fonts(bytes: &[u8]) -> Result<CellFonts> {
+    let book = Book::read(bytes)?;
+    let mut out = CellFonts::new();
+    for (name, _, cells) in &book.sheets {
+        let fonts = out.entry(name.clone()).or_default();
+        for cell in cells {
+            if let Some(font) = book.font(cell) {
+                fonts.insert((cell.row - 1, cell.column - 1), font.to_owned());
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Converts every text cell of an .xlsx workbook to Unicode NFC and returns the rewritten
+/// package. Each run of text is read in the encoding its font implies (its run's font, else the
+/// font of the cells that show it when they agree), or, without one, as the text itself suggests.
+/// Legacy font names become the Unicode fonts the converted text is meant for. Nothing else in
+/// the package changes.
+pub fn fix(bytes: &[u8]) -> Result<(Vec<u8>, Report)> {
+    let book = Book::read(bytes)?;
+    // The font each shared string is shown in, when every cell showing it agrees.
+    let mut shared_font: HashMap<usize, Option<&str>> = HashMap::new();
+    for (_, _, cells) in &book.sheets {
+        for cell in cells {
+            if let CellText::Shared(i) = cell.text {
+                let font = book.styles.font(cell.style);
+                shared_font
+                    .entry(i)
+                    .and_modify(|f| {
+                        if *f != font {
+                            *f = None;
+                        }
+                    })
+                    .or_insert(font);
+            }
+        }
+    }
+    // Every run to convert: (part, ordinal, text, font).
+    let mut units: Vec<(usize, &Run, Option<&str>)> = Vec::new();
+    let mut shared_units: HashMap<usize, Vec<usize>> = HashMap::new();
+    if let Some((part, strings)) = &book.strings {
+        for (i, si) in strings.iter().enumerate() {
+            let cell_font = shared_font.get(&i).copied().flatten();
+            for run in si {
+                shared_units.entry(i).or_default().push(units.len());
+                units.push((*part, run, run.font.as_deref().or(cell_font)));
+            }
+        }
+    }
+    let mut inline_units: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
+    for (s, (_, part, cells)) in book.sheets.iter().enumerate() {
+        for (c, cell) in cells.iter().enumerate() {
+            if let CellText::Inline(runs) = &cell.text {
+                for run in runs {
+                    inline_units.entry((s, c)).or_default().push(units.len());
+                    let font = run.font.as_deref().or(book.styles.font(cell.style));
+                    units.push((*part, run, font));
+                }
+            }
+        }
+    }
+    let fixed = fix_cells(
+        units
+            .iter()
+            .map(|(_, run, font)| (run.text.as_str(), *font)),
+        true,
+    );
+
+    let mut report = Report::default();
+    for (s, (name, _, cells)) in book.sheets.iter().enumerate() {
+        let mut order: Vec<usize> = (0..cells.len()).collect();
+        order.sort_by_key(|&c| (cells[c].row, cells[c].column));
+        for c in order {
+            let cell = &cells[c];
+            let indices = match cell.text {
+                CellText::Shared(i) => shared_units.get(&i),
+                CellText::Inline(_) => inline_units.get(&(s, c)),
+            };
+            let results: Vec<_> = indices.into_iter().flatten().map(|&u| &fixed[u]).collect();
+            let place = Place {
+                sheet: name.clone(),
+                row: cell.row as usize,
+                column: cell.column as usize,
+            };
+            if let Some(f) = results.iter().find(|f| f.ambiguous) {
+                report.ambiguous.push((place, f.candidates.clone()));
+            } else if let Some(f) = results.iter().find(|f| f.from != Encoding::Unicode) {
+                *report.converted.entry(f.from.name()).or_default() += 1;
+                report.changes.push((place, f.from));
+            }
+        }
+    }
+
+    // The new text of each part's `<t>` elements, by ordinal.
+    let mut texts: HashMap<usize, HashMap<usize, String>> = HashMap::new();
+    for ((part, run, _), f) in units.iter().zip(&fixed) {
+        if !f.ambiguous && f.text != run.text {
+            texts
+                .entry(*part)
+                .or_default()
+                .insert(run.ordinal, f.text.clone());
+        }
+    }
+    // Legacy fonts, each replaced by the Unicode font its converted text is meant for.
+    let mut fonts: HashMap<String, &'static str> = HashMap::new();
+    let run_fonts = units.iter().filter_map(|(_, run, _)| run.font.as_deref());
+    for font in book
+        .styles
+        .fonts
+        .iter()
+        .map(String::as_str)
+        .chain(run_fonts)
+    {
+        if Encoding::of_font(font).is_some() {
+            fonts.insert(font.to_owned(), unicode_font(font));
+        }
+    }
+    let mut renamed: Vec<(String, &'static str)> =
+        fonts.iter().map(|(f, u)| (f.clone(), *u)).collect();
+    renamed.sort();
+    report.fonts = renamed;
+
+    let styles = book.pkg.index("xl/styles.xml");
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    let no_texts = HashMap::new();
+    for (i, (name, data)) in book.pkg.parts.iter().enumerate() {
+        let part_texts = texts.get(&i).unwrap_or(&no_texts);
+        let touched = !part_texts.is_empty()
+            || (!fonts.is_empty()
+                && (Some(i) == styles
+                    || book.strings.as_ref().is_some_and(|(p, _)| *p == i)
+                    || book.sheets.iter().any(|(_, p, _)| *p == i)));
+        let rewritten;
+        let data = if touched {
+            rewritten = rewrite(name, data, part_texts, &fonts)?;
+            &rewritten
+        } else {
+            data
+        };
+        out.start_file(name.as_str(), options)
+            .and_then(|()| out.write_all(data).map_err(Into::into))
+            .map_err(|e| format!("cannot write part {name}: {e}"))?;
+    }
+    let bytes = out
+        .finish()
+        .map_err(|e| format!("cannot finish the workbook: {e}"))?
+        .into_inner();
+    Ok((bytes, report))
+}
+
+/// The part again, with the text of the `<t>` elements in `texts` (by ordinal) replaced and the
+/// legacy font names (a font's `<name>`, a run's `<rFont>`) renamed.
+fn rewrite(
+    part: &str,
+    xml: &[u8],
+    texts: &HashMap<usize, String>,
+    fonts: &HashMap<String, &'static str>,
+) -> Result<Vec<u8>> {
+    let mut reader = Reader::from_reader(xml);
+    let mut writer = Writer::new(Vec::with_capacity(xml.len()));
+    let mut ordinal = 0usize;
+    let mut replacing: Option<&String> = None;
+    let write_error = |e: std::io::Error| format!("cannot write part {part}: {e}");
+    loop {
+        let event = reader.read_event().map_err(|e| xml_error(part, e))?;
+        match event {
+            Event::Eof => break,
+            Event::Start(ref e) | Event::Empty(ref e) if e.local_name().as_ref() == "t" => {
+                if matches!(event, Event::Start(_)) {
+                    replacing = texts.get(&ordinal);
+                }
+                ordinal += 1;
+                writer.write_event(event).map_err(write_error)?;
+            }
+            Event::Text(_) | Event::GeneralRef(_) | Event::CData(_) if replacing.is_some() => {}
+            Event::End(e) if e.local_name().as_ref() == "t" => {
+                if let Some(text) = replacing.take() {
+                    writer
+                        .write_event(Event::Text(BytesText::new(text)))
+                        .map_err(write_error)?;
+                }
+                writer.write_event(Event::End(e)).map_err(write_error)?;
+            }
+            Event::Start(ref e) | Event::Empty(ref e)
+                if matches!(e.local_name().as_ref(), "name" | "rFont")
+                    && attr(e, "val").is_some_and(|v| fonts.contains_key(&v)) =>
+            {
+                let tag = e.name().as_ref().to_owned();
+                let mut renamed = BytesStart::new(tag);
+                for a in e.attributes().flatten() {
+                    if a.key.local_name().as_ref() == "val" {
+                        let old = a
+                            .normalized_value(XmlVersion::Implicit1_0)
+                            .map(|v| v.into_owned())
+                            .unwrap_or_default();
+                        let new = fonts.get(&old).copied().unwrap_or("Times New Roman");
+                        renamed.push_attribute(("val", new));
+                    } else {
+                        renamed.push_attribute(a);
+                    }
+                }
+                let out = if matches!(event, Event::Empty(_)) {
+                    Event::Empty(renamed)
+                } else {
+                    Event::Start(renamed)
+                };
+                writer.write_event(out).map_err(write_error)?;
+            }
+            other => writer.write_event(other).map_err(write_error)?,
+        }
+    }
+    Ok(writer.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use bamho_text::legacy::from_cp1252;
+    use calamine::Reader as _;
+    use rust_xlsxwriter::{Format, Workbook};
+
+    use super::*;
+
+    /// A commune's sheet as old offices keep it: a heading in `.VnTimeH` (TCVN3 drawn as
+    /// capitals), names in `.VnTime` and `VNI-Times`, a rich-text cell whose run names its font,
+    /// a Unicode cell, a number, a merged title, a wide column.
+    fn legacy_book() -> Vec<u8> {
+        let mut book = Workbook::new();
+        let ws = book.add_worksheet();
+        ws.set_name("Danh sách").unwrap();
+        let capitals = Format::new().set_font_name(".VnTimeH").set_bold();
+        let tcvn3 = Format::new().set_font_name(".VnTime");
+        let vni = Format::new().set_font_name("VNI-Times");
+        ws.merge_range(0, 0, 0, 2, &from_cp1252(b"h\xb5 n\xe9i"), &capitals)
+            .unwrap();
+        ws.set_column_width(0, 31.5).unwrap();
+        ws.write_string_with_format(1, 0, from_cp1252(b"Nguy\xd4n V\xa8n H\xefng"), &tcvn3)
+            .unwrap();
+        ws.write_string_with_format(2, 0, "Nguyeãn Thò Hoa", &vni)
+            .unwrap();
+        let plain = Format::new();
+        let run = from_cp1252(b"Th\xabn Kon Ri\xaang");
+        ws.write_rich_string(3, 0, &[(&plain, "x "), (&tcvn3, &run)])
+            .unwrap();
+        ws.write_string(4, 0, "Đắk Glei").unwrap();
+        ws.write_number(4, 1, 1250.0).unwrap();
+        book.save_to_buffer().unwrap()
+    }
+
+    fn part(bytes: &[u8], name: &str) -> String {
+        let pkg = Package::read(bytes).unwrap();
+        String::from_utf8(pkg.part(name).unwrap().to_vec()).unwrap()
+    }
+
+    #[test]
+    fn cell_references_read_as_row_and_column() {
+        assert_eq!(cell_ref("A1"), Some((1, 1)));
+        assert_eq!(cell_ref("AB12"), Some((12, 28)));
+        assert_eq!(cell_ref("12"), None);
+        assert_eq!(cell_ref("a1"), None);
+    }
+
+    #[test]
+    fn each_text_cell_is_read_with_its_font() {
+        let fonts = cell_fonts(&legacy_book()).unwrap();
+        let sheet = &fonts["Danh sách"];
+        assert_eq!(sheet[&(0, 0)], ".VnTimeH");
+        assert_eq!(sheet[&(1, 0)], ".VnTime");
+        assert_eq!(sheet[&(2, 0)], "VNI-Times");
+        assert_eq!(sheet[&(3, 0)], ".VnTime", "the run names its font");
+        assert_eq!(sheet[&(4, 0)], "Calibri", "the workbook's default font");
+        assert!(!sheet.contains_key(&(4, 1)), "numbers have no text");
+    }
+
+    #[test]
+    fn fix_rewrites_the_text_and_the_fonts_and_keeps_the_rest() {
+        let original = legacy_book();
+        let (fixed, report) = fix(&original).unwrap();
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(Cursor::new(&fixed)).unwrap();
+        let range = book.worksheet_range("Danh sách").unwrap();
+        let text = |r: u32, c: u32| range.get_value((r, c)).map(ToString::to_string);
+        // The font settles it: .VnTimeH draws capitals, which the text alone would not say.
+        assert_eq!(text(0, 0).as_deref(), Some("HÀ NỘI"));
+        assert_eq!(text(1, 0).as_deref(), Some("Nguyễn Văn Hùng"));
+        assert_eq!(text(2, 0).as_deref(), Some("Nguyễn Thị Hoa"));
+        assert_eq!(text(3, 0).as_deref(), Some("x Thôn Kon Riêng"));
+        assert_eq!(text(4, 0).as_deref(), Some("Đắk Glei"));
+        assert_eq!(
+            range.get_value((4, 1)),
+            Some(&calamine::Data::Float(1250.0))
+        );
+
+        assert_eq!(report.converted.get("TCVN3 (ABC)"), Some(&3));
+        assert_eq!(report.converted.get("VNI-Windows"), Some(&1));
+        assert!(report.ambiguous.is_empty());
+        assert_eq!(
+            report.changes[0].0.to_string(),
+            "sheet Danh sách, row 1, column A"
+        );
+        assert_eq!(
+            report.fonts,
+            vec![
+                (".VnTime".to_owned(), "Times New Roman"),
+                (".VnTimeH".to_owned(), "Times New Roman"),
+                ("VNI-Times".to_owned(), "Times New Roman"),
+            ]
+        );
+
+        // Formatting stays: the merged title, the column width, bold; fonts are Unicode ones.
+        let sheet = part(&fixed, "xl/worksheets/sheet1.xml");
+        assert_eq!(sheet, part(&original, "xl/worksheets/sheet1.xml"));
+        assert!(sheet.contains(r#"<mergeCell ref="A1:C1"/>"#), "{sheet}");
+        let styles = part(&fixed, "xl/styles.xml");
+        assert!(
+            !styles.contains("VnTime") && !styles.contains("VNI-"),
+            "{styles}"
+        );
+        assert!(styles.contains(r#"<name val="Times New Roman"/>"#) && styles.contains("<b/>"));
+        let strings = part(&fixed, "xl/sharedStrings.xml");
+        assert!(
+            strings.contains(r#"<rFont val="Times New Roman"/>"#),
+            "{strings}"
+        );
+    }
+
+    #[test]
+    fn text_with_markup_characters_survives_the_rewrite() {
+        let mut book = Workbook::new();
+        let ws = book.add_worksheet();
+        let tcvn3 = Format::new().set_font_name(".VnTime");
+        let stored = format!("A & B <{}>", from_cp1252(b"Th\xabn"));
+        ws.write_string_with_format(0, 0, &stored, &tcvn3).unwrap();
+        ws.write_string(1, 0, "R&D \"x\" 'y'").unwrap();
+        let (fixed, _) = fix(&book.save_to_buffer().unwrap()).unwrap();
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(Cursor::new(&fixed)).unwrap();
+        let range = book.worksheet_range("Sheet1").unwrap();
+        assert_eq!(range.get_value((0, 0)).unwrap().to_string(), "A & B <Thôn>");
+        assert_eq!(
+            range.get_value((1, 0)).unwrap().to_string(),
+            "R&D \"x\" 'y'"
+        );
+    }
+
+    #[test]
+    fn a_broken_package_is_refused_with_the_reason() {
+        assert!(fix(b"PK\x03\x04 not really").is_err());
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        zip.start_file("xl/workbook.xml", zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(b"<workbook><sheets><sheet name=\"a\"")
+            .unwrap();
+        let bytes = zip.finish().unwrap().into_inner();
+        let why = fix(&bytes).err().unwrap();
+        assert!(why.contains("xl/workbook.xml"), "{why}");
+    }
+}
