@@ -638,6 +638,107 @@ async fn a_commune_figure_drills_down_to_its_households() {
 }
 
 #[tokio::test]
+async fn the_villages_of_a_commune_stand_side_by_side_and_drill_down() {
+    let app = TestApp::spawn().await;
+    // An officer of one commune sees its villages at once.
+    let officer = app.login("ngoclinh").await;
+    let page = app.get("/dashboard", Some(&officer)).await;
+    assert!(
+        page.body.contains("Tỷ lệ hộ nghèo theo thôn của"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.matches("<svg").count() >= 4,
+        "a chart of villages"
+    );
+    // A province officer chooses a commune first.
+    let province = app.login("tinh").await;
+    let page = app.get("/dashboard", Some(&province)).await;
+    assert!(page.body.contains("Chọn một xã để xem các thôn của xã."));
+    assert!(page.body.contains(r#"<option value="23341">"#));
+    let page = app.get("/dashboard?commune=23341", Some(&province)).await;
+    assert!(page.body.contains("theo thôn của 23341 Xã Đăk Pék"));
+    assert!(page.body.contains(r#"<option value="23341" selected>"#));
+    let links = page.body.replace("&#38;", "&").replace("&amp;", "&");
+    let village = links
+        .split("/households?village=")
+        .nth(1)
+        .and_then(|rest| rest.split('&').next())
+        .expect("a village links to its households")
+        .to_owned();
+    // The village's poor rate counts exactly the households its link lists.
+    let rates = app
+        .api(
+            "/api/v1/reports/rates?year=2025&by=village",
+            &app.token("tinh").await,
+        )
+        .await
+        .json();
+    let row = rates["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["key"]["village"] == village.as_str())
+        .unwrap()
+        .clone();
+    let list = app
+        .get(
+            &format!("/households?village={village}&year=2025&class=poor&limit=500"),
+            Some(&province),
+        )
+        .await;
+    assert_eq!(list.status, StatusCode::OK);
+    let rows = list.body.split("<tr>").skip(2).count() as u64;
+    assert_eq!(rows, row["poor"].as_u64().unwrap());
+    // The households of the villages add up to the commune's.
+    let households: u64 = page
+        .body
+        .split(r#"id="villages""#)
+        .nth(1)
+        .unwrap()
+        .split("<h2")
+        .next()
+        .unwrap()
+        .split("<tbody>")
+        .nth(1)
+        .unwrap()
+        .split("<tr>")
+        .skip(1)
+        .map(|r| {
+            // The second cell, its link's tags left out.
+            let cell = r
+                .split("<td")
+                .nth(2)
+                .unwrap()
+                .split("</td>")
+                .next()
+                .unwrap();
+            let text: String = cell
+                .split('<')
+                .map(|piece| piece.split_once('>').map_or(piece, |(_, t)| t))
+                .collect();
+            text.parse::<u64>().unwrap()
+        })
+        .sum();
+    let commune = app
+        .api(
+            "/api/v1/reports/rates?year=2025&by=commune",
+            &app.token("tinh").await,
+        )
+        .await
+        .json()["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["key"]["commune"] == "23341")
+        .unwrap()["households"]
+        .as_u64()
+        .unwrap();
+    assert_eq!(households, commune);
+}
+
+#[tokio::test]
 async fn ethnic_and_deprivation_figures_drill_down_to_their_households() {
     let app = TestApp::spawn().await;
     let province = app.login("tinh").await;

@@ -1,13 +1,13 @@
-//! The dashboard of a user's scope: the trend of poor and near-poor rates, communes side by side,
-//! the deprivation profile of poor households, minority and Kinh, and the year's changes — charts
+//! The dashboard of a user's scope: the trend of poor and near-poor rates, communes side by side
+//! and the villages of one commune side by side, the deprivation profile of poor households, minority and Kinh, and the year's changes — charts
 //! drawn on the server as SVG, every figure also in a table. Groups of fewer than
 //! [`SMALL_CELL`] households are suppressed for viewers.
 
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::Response;
 use bamho_analytics::changes::{PoorChanges, changes};
-use bamho_analytics::rates::unit_label;
+use bamho_analytics::rates::{Rates, unit_label};
 use bamho_analytics::{Boundaries, Key, Snapshot, rates};
 use bamho_domain::{Class, Role, Standards, Year};
 
@@ -23,6 +23,8 @@ use crate::i18n::Lang;
 pub const SMALL_CELL: u64 = 10;
 
 struct GroupLine {
+    /// The unit's code (communes), for the choice of a commune's villages.
+    code: String,
     label: String,
     /// The households behind the figures, for users who may see them: "/households?…" without
     /// the class.
@@ -41,6 +43,12 @@ struct DashboardView {
     trend_rows: Vec<(u16, String, String)>,
     communes: String,
     commune_rows: Vec<GroupLine>,
+    /// The commune whose villages are shown, with its villages' chart and lines.
+    village_commune: Option<(String, String)>,
+    /// Its code, or empty.
+    chosen: String,
+    villages: String,
+    village_rows: Vec<GroupLine>,
     profile: String,
     groups: Vec<GroupLine>,
     changes: Option<PoorChanges>,
@@ -56,9 +64,44 @@ fn pct(v: f64, lang: Lang) -> String {
     }
 }
 
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct DashboardQuery {
+    /// The commune whose villages are shown side by side (the only one, when the scope has one).
+    pub commune: Option<String>,
+}
+
+/// Households, poor and near-poor rates of a group, with its figures hidden from viewers when
+/// the group is small.
+fn group_line(
+    code: String,
+    label: String,
+    drill: String,
+    r: &Rates,
+    hide: bool,
+    lang: Lang,
+) -> GroupLine {
+    let small = hide && r.households < SMALL_CELL;
+    let rate = |v: f64| {
+        if small {
+            "—".to_owned()
+        } else {
+            pct(v, lang)
+        }
+    };
+    GroupLine {
+        code,
+        label,
+        drill,
+        households: r.households.to_string(),
+        poor_rate: rate(r.poor_rate),
+        near_poor_rate: rate(r.near_poor_rate),
+    }
+}
+
 pub async fn view_dashboard_get(
     PageUser(s): PageUser,
     State(state): State<AppState>,
+    Query(q): Query<DashboardQuery>,
 ) -> Result<Response, WebError> {
     let today = crate::clock::today();
     let years = super::home::decided_years(state.store.as_ref()).await?;
@@ -119,23 +162,71 @@ pub async fn view_dashboard_get(
                 drills.then(|| format!("{drill}&class=poor")),
             ));
         }
-        commune_rows.push(GroupLine {
+        commune_rows.push(group_line(
+            code.clone(),
             label,
             drill,
-            households: row.rates.households.to_string(),
-            poor_rate: if small {
-                "—".into()
-            } else {
-                pct(row.rates.poor_rate, lang)
-            },
-            near_poor_rate: if small {
-                "—".into()
-            } else {
-                pct(row.rates.near_poor_rate, lang)
-            },
-        });
+            &row.rates,
+            suppress,
+            lang,
+        ));
     }
     let communes = bars(t.commune, &bars_rows, "#9a3412");
+
+    // The villages of one commune side by side: the scope's only commune, or the one chosen.
+    let chosen = match (commune_rows.as_slice(), q.commune.as_deref()) {
+        ([only], _) => Some(only),
+        (rows, Some(code)) => rows.iter().find(|r| r.code == code),
+        _ => None,
+    };
+    let mut village_rows = Vec::new();
+    let mut village_bars = Vec::new();
+    if let Some(commune) = chosen {
+        let names: std::collections::HashMap<String, String> = state
+            .store
+            .villages(&s.reach)
+            .await?
+            .into_iter()
+            .filter_map(|(code, name, _)| name.map(|n| (code, n)))
+            .collect();
+        let by_village = rates(
+            &latest,
+            &[Key::Commune, Key::Village],
+            Boundaries::Current,
+            today,
+            "",
+        );
+        for row in by_village
+            .rows
+            .iter()
+            .filter(|r| r.key.0[0].1 == commune.code)
+        {
+            let code = &row.key.0[1].1;
+            let label = names.get(code).cloned().unwrap_or_else(|| code.clone());
+            let drill = if drills {
+                format!("/households?village={code}&year={year}")
+            } else {
+                String::new()
+            };
+            if !(suppress && row.rates.households < SMALL_CELL) {
+                village_bars.push((
+                    label.clone(),
+                    row.rates.poor_rate,
+                    drills.then(|| format!("{drill}&class=poor")),
+                ));
+            }
+            village_rows.push(group_line(
+                code.clone(),
+                label,
+                drill,
+                &row.rates,
+                suppress,
+                lang,
+            ));
+        }
+    }
+    let village_commune = chosen.map(|c| (c.code.clone(), c.label.clone()));
+    let villages = bars(t.village, &village_bars, "#7c2d12");
     let standard = Year::new(year)
         .ok()
         .and_then(|y| Standards::embedded().for_year(y));
@@ -180,32 +271,18 @@ pub async fn view_dashboard_get(
         .rows
         .iter()
         .map(|row| {
-            let small = suppress && row.rates.households < SMALL_CELL;
             let kinh = row.key.0[0].1 == "kinh";
             let label = match (kinh, lang) {
                 (true, _) => "Kinh".to_owned(),
                 (false, Lang::Vi) => "Dân tộc thiểu số".to_owned(),
                 (false, Lang::En) => "Ethnic minorities".to_owned(),
             };
-            GroupLine {
-                label,
-                drill: if drills {
-                    format!("/households?year={year}&minority={}", u8::from(!kinh))
-                } else {
-                    String::new()
-                },
-                households: row.rates.households.to_string(),
-                poor_rate: if small {
-                    "—".into()
-                } else {
-                    pct(row.rates.poor_rate, lang)
-                },
-                near_poor_rate: if small {
-                    "—".into()
-                } else {
-                    pct(row.rates.near_poor_rate, lang)
-                },
-            }
+            let drill = if drills {
+                format!("/households?year={year}&minority={}", u8::from(!kinh))
+            } else {
+                String::new()
+            };
+            group_line(String::new(), label, drill, &row.rates, suppress, lang)
         })
         .collect();
     let changes = (snapshots.len() >= 2).then(|| {
@@ -225,6 +302,13 @@ pub async fn view_dashboard_get(
         trend_rows,
         communes,
         commune_rows,
+        chosen: village_commune
+            .as_ref()
+            .map(|(code, _)| code.clone())
+            .unwrap_or_default(),
+        village_commune,
+        villages,
+        village_rows,
         profile,
         groups,
         changes,
