@@ -188,11 +188,30 @@ struct Part {
     codes: Vec<u64>,
 }
 
+impl Part {
+    fn reserve(&mut self, rows: usize) {
+        self.commune.reserve(rows);
+        self.village.reserve(rows);
+        self.ethnicity.reserve(rows);
+        self.area.reserve(rows);
+        self.class.reserve(rows);
+        self.deprived.reserve(rows);
+        self.codes.reserve(rows);
+    }
+}
+
 struct Context<'c> {
     columns: &'c Columns,
     places: &'c [Option<Place>],
     standard: &'c Standard,
     year: &'c [u8],
+}
+
+/// A code of up to 16 bytes as one number: its bytes, zeros after (codes hold no zero byte).
+fn pack(code: &[u8]) -> Option<u128> {
+    let mut word = [0u8; 16];
+    word.get_mut(..code.len())?.copy_from_slice(code);
+    Some(u128::from_le_bytes(word))
 }
 
 /// A village code's key in a part's map: its bytes folded eight at a time (the map checks a hit
@@ -403,9 +422,15 @@ fn same(a: &[u8], b: &[u8]) -> bool {
 
 fn parse_part(text: &[u8], cx: &Context<'_>) -> Result<Part, Unsupported> {
     let mut part = Part::default();
-    // Villages by the hash of their code; a hit is checked against the code itself.
-    let mut village_ids: FxHashMap<u64, u32> = FxHashMap::default();
-    let mut last_village: (&[u8], u32) = (b"", u32::MAX);
+    // Room for the rows the part holds, judged by its first line.
+    let line = memchr::memchr(b'\n', text).map_or(text.len(), |n| n + 1);
+    part.reserve(text.len() / line.max(1) + text.len() / line.max(1) / 4);
+    // Villages by their code: codes of up to 16 bytes are packed into a number (exact), longer
+    // ones by hash, a hit checked against the code itself. The last few villages seen are tried
+    // first: households of a commune come together, and a commune has few villages.
+    let mut by_packed: FxHashMap<u128, u32> = FxHashMap::default();
+    let mut by_hash: FxHashMap<u64, u32> = FxHashMap::default();
+    let mut recent = [(u128::MAX, 0u32); 4];
     let groups = EthnicGroups::national().all().len() as u64;
     let mut at = 0;
     while at < text.len() {
@@ -452,21 +477,29 @@ fn parse_part(text: &[u8], cx: &Context<'_>) -> Result<Part, Unsupported> {
             deprived: Deprivations::from_mask(row.mask),
         };
         let classification = classify(cx.standard, &assessment).map_err(|_| Unsupported)?;
-        // Households of a village usually follow one another: look the village up only when it
-        // changes.
         let village = row.village;
-        let v = if same(village, last_village.0) {
-            last_village.1
+        let next = part.villages.len() as u32;
+        let v = if let Some(packed) = pack(village) {
+            match recent.iter().find(|(p, _)| *p == packed) {
+                Some((_, v)) => *v,
+                None => {
+                    let v = *by_packed.entry(packed).or_insert_with(|| {
+                        part.villages.push(village.to_vec());
+                        next
+                    });
+                    recent.rotate_right(1);
+                    recent[0] = (packed, v);
+                    v
+                }
+            }
         } else {
-            let next = village_ids.len() as u32;
-            let v = *village_ids.entry(village_key(village)).or_insert_with(|| {
+            let v = *by_hash.entry(village_key(village)).or_insert_with(|| {
                 part.villages.push(village.to_vec());
                 next
             });
             if !same(&part.villages[v as usize], village) {
                 return Err(Unsupported); // two codes, one hash: let the reader judge
             }
-            last_village = (village, v);
             v
         };
         part.commune.push(place.unit);
@@ -622,31 +655,65 @@ fn read_chunked(
     assemble(year, standard, parts)
 }
 
-/// Joins the parts in file order, refusing a repeated household.
+/// Joins the parts in file order, refusing a repeated household (looked for meanwhile).
 fn assemble(year: Year, standard: &Standard, parts: Vec<Part>) -> Result<Snapshot, Unsupported> {
-    if has_repeats(&parts) {
+    let (repeats, snapshot) = rayon::join(
+        || has_repeats(&parts),
+        || {
+            let mut snapshot = Snapshot::new(year, &standard.id);
+            // Each part's villages by their index in the snapshot.
+            let global: Vec<Vec<u32>> = parts
+                .iter()
+                .map(|part| {
+                    part.villages
+                        .iter()
+                        .map(|v| {
+                            snapshot.village_id(std::str::from_utf8(v).unwrap_or_default(), None)
+                        })
+                        .collect()
+                })
+                .collect();
+            let Snapshot {
+                commune,
+                village,
+                ethnicity,
+                area,
+                class,
+                deprived,
+                household,
+                ..
+            } = &mut snapshot;
+            rayon::join(
+                || {
+                    concat(commune, &parts, |p| &p.commune);
+                    concat(ethnicity, &parts, |p| &p.ethnicity);
+                    concat(area, &parts, |p| &p.area);
+                    concat(class, &parts, |p| &p.class);
+                    concat(deprived, &parts, |p| &p.deprived);
+                },
+                || {
+                    concat(household, &parts, |p| &p.codes);
+                    village.reserve(parts.iter().map(|p| p.village.len()).sum());
+                    for (part, global) in parts.iter().zip(&global) {
+                        village.extend(part.village.iter().map(|v| global[*v as usize]));
+                    }
+                },
+            );
+            snapshot
+        },
+    );
+    if repeats {
         return Err(Unsupported); // a repeated household (or a hash collision): let the reader judge
     }
-    let mut snapshot = Snapshot::new(year, &standard.id);
-    let rows: usize = parts.iter().map(|p| p.class.len()).sum();
-    snapshot.reserve(rows);
-    for part in parts {
-        let global: Vec<u32> = part
-            .villages
-            .iter()
-            .map(|v| snapshot.village_id(std::str::from_utf8(v).unwrap_or_default(), None))
-            .collect();
-        snapshot.commune.extend(part.commune);
-        snapshot
-            .village
-            .extend(part.village.iter().map(|v| global[*v as usize]));
-        snapshot.ethnicity.extend(part.ethnicity);
-        snapshot.area.extend(part.area);
-        snapshot.class.extend(part.class);
-        snapshot.deprived.extend(part.deprived);
-        snapshot.household.extend(part.codes);
-    }
     Ok(snapshot)
+}
+
+/// One column of every part, in order.
+fn concat<T: Copy>(column: &mut Vec<T>, parts: &[Part], of: impl Fn(&Part) -> &Vec<T>) {
+    column.reserve(parts.iter().map(|p| of(p).len()).sum());
+    for part in parts {
+        column.extend_from_slice(of(part));
+    }
 }
 
 /// Whether any household key appears twice. The keys are hashes, spread evenly: they are dealt

@@ -1,7 +1,7 @@
 //! A review year held as columns: one entry per household, dense indices for places and groups,
 //! the class as a byte and the deprivations as a bitmask. Every measure is a pass over these.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use bamho_domain::units::UnitId;
 use bamho_domain::{Area, Class, Year};
@@ -26,7 +26,7 @@ pub struct Snapshot {
     pub deprived: Vec<u16>,
     /// Each household's identity across years: a hash of its household code.
     pub household: Vec<u64>,
-    village_index: HashMap<String, u32>,
+    village_index: FxHashMap<String, u32>,
 }
 
 impl Snapshot {

@@ -135,6 +135,22 @@ impl Units {
     }
 
     pub fn from_csv(units_csv: &str, successions_csv: &str) -> Result<Self, csv::Error> {
+        // The successions are read meanwhile (every command that reads households waits on this).
+        std::thread::scope(|scope| {
+            let successions = scope.spawn(|| {
+                reader(successions_csv)
+                    .deserialize::<SuccessionRow>()
+                    .collect::<Result<Vec<_>, _>>()
+            });
+            let units = Self::read_units(units_csv)?;
+            let successions = successions
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+            Ok(units.with_successions(successions))
+        })
+    }
+
+    fn read_units(units_csv: &str) -> Result<Self, csv::Error> {
         let mut units = Vec::new();
         let mut by_code: [FxHashMap<String, Vec<UnitId>>; 3] = Default::default();
         for row in reader(units_csv).deserialize::<UnitRow>() {
@@ -154,15 +170,18 @@ impl Units {
                 valid_to: optional_date(&row.valid_to),
             });
         }
-        let mut this = Self {
+        Ok(Self {
             units,
             by_code,
             successors: FxHashMap::default(),
             predecessors: FxHashMap::default(),
             successions: Vec::new(),
-        };
-        for row in reader(successions_csv).deserialize::<SuccessionRow>() {
-            let row = row?;
+        })
+    }
+
+    fn with_successions(mut self, rows: Vec<SuccessionRow>) -> Self {
+        let this = &mut self;
+        for row in rows {
             let Some(effective) = optional_date(&row.effective) else {
                 continue;
             };
@@ -185,7 +204,7 @@ impl Units {
                 is_default: row.is_default == 1,
             });
         }
-        Ok(this)
+        self
     }
 
     pub fn len(&self) -> usize {

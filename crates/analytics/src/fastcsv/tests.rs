@@ -59,6 +59,35 @@ fn the_fast_reader_gives_the_validating_reader_s_answer() {
 }
 
 #[test]
+fn long_village_codes_read_as_short_ones_do() {
+    // Village codes past 16 bytes take the hashed path; the answer must not change.
+    let bytes = generated(2_000, 2025..=2025);
+    let text = String::from_utf8(bytes).unwrap();
+    let long: String = text
+        .lines()
+        .enumerate()
+        .map(|(i, line)| {
+            let mut cells: Vec<String> = line.split(',').map(str::to_owned).collect();
+            if i > 0 && i % 2 == 0 {
+                cells[4] = format!("{}-LONG-VILLAGE-CODE", cells[4]);
+            }
+            cells.join(",") + "\n"
+        })
+        .collect();
+    let year = Year::new(2025).unwrap();
+    let today = Date::parse("2026-01-01").unwrap();
+    let (a, b) = (
+        fast(long.as_bytes(), year).unwrap(),
+        slow(long.as_bytes(), year),
+    );
+    assert!(a.villages.iter().any(|v| v.len() > 16));
+    assert_eq!(
+        rates(&a, &[Key::Village], Boundaries::Recorded, today, "f"),
+        rates(&b, &[Key::Village], Boundaries::Recorded, today, "f"),
+    );
+}
+
+#[test]
 fn anything_doubtful_goes_to_the_validating_reader() {
     let good = String::from_utf8(generated(50, 2025..=2025)).unwrap();
     let year = Year::new(2025).unwrap();
@@ -133,4 +162,42 @@ fn windows_line_ends_and_a_byte_order_mark_read_the_same() {
     assert_eq!(a.household, b.household);
     assert_eq!(a.class, b.class);
     assert_eq!(a.villages, b.villages);
+}
+
+/// Times one thread parsing a generated file (`BAMHO_PARSE_FILE`), for work on this reader:
+/// `cargo test --release -p bamho-analytics parse_speed -- --ignored --nocapture`.
+#[test]
+#[ignore = "a measurement, not a test"]
+fn parse_speed() {
+    let Ok(path) = std::env::var("BAMHO_PARSE_FILE") else {
+        return;
+    };
+    let bytes = std::fs::read(path).unwrap();
+    let year = Year::new(2025).unwrap();
+    let standard = Standards::embedded().for_year(year).unwrap();
+    let header_end = memchr::memchr(b'\n', &bytes).unwrap();
+    let columns = Columns::from_header(&bytes[..header_end], standard).unwrap();
+    let places = places(year);
+    let cx = Context {
+        columns: &columns,
+        places: &places,
+        standard,
+        year: b"2025",
+    };
+    let text = &bytes[header_end + 1..];
+    for _ in 0..3 {
+        let start = std::time::Instant::now();
+        let (mut rows, mut at) = (0, 0);
+        while at < text.len() {
+            let end = (at + (1 << 22)).min(text.len());
+            let end = memchr::memrchr(b'\n', &text[at..end]).map_or(text.len(), |e| at + e + 1);
+            rows += parse_part(&text[at..end], &cx).unwrap().class.len();
+            at = end;
+        }
+        let took = start.elapsed();
+        eprintln!(
+            "{rows} rows in {took:?}: {:.0} ns a row",
+            took.as_nanos() as f64 / rows as f64
+        );
+    }
 }
