@@ -285,6 +285,28 @@ fn take_number(text: &[u8], at: &mut usize) -> Result<(u64, usize), Unsupported>
     Ok((n, digits))
 }
 
+/// `count` flags at `*at`, "0,1,0…" (each a 0 or 1, a comma between them), as bits from the
+/// lowest; `*at` is left after the last.
+#[inline]
+fn read_flags(text: &[u8], at: &mut usize, count: usize) -> Result<u16, Unsupported> {
+    let width = 2 * count - 1;
+    let block = text.get(*at..*at + width).ok_or(Unsupported)?;
+    let (mut mask, mut wrong) = (0u16, 0u8);
+    for (k, pair) in block.chunks(2).enumerate() {
+        let digit = pair[0] ^ b'0';
+        wrong |= digit & !1;
+        if let Some(comma) = pair.get(1) {
+            wrong |= comma ^ b',';
+        }
+        mask |= u16::from(digit & 1) << k;
+    }
+    if wrong != 0 {
+        return Err(Unsupported);
+    }
+    *at += width;
+    Ok(mask)
+}
+
 /// One row's values, as read.
 #[derive(Debug, Default)]
 struct Fields<'a> {
@@ -314,22 +336,7 @@ fn read_row<'a>(
     for (i, role) in cx.columns.roles.iter().enumerate() {
         match role {
             Role::Flags { bit, count } => {
-                // "0,1,0": each flag a 0 or 1, a comma between them.
-                let width = 2 * usize::from(*count) - 1;
-                let block = text.get(*at..*at + width).ok_or(Unsupported)?;
-                let mut wrong = 0u8;
-                for (k, pair) in block.chunks(2).enumerate() {
-                    let digit = pair[0] ^ b'0';
-                    wrong |= digit & !1;
-                    if let Some(comma) = pair.get(1) {
-                        wrong |= comma ^ b',';
-                    }
-                    row.mask |= u16::from(digit & 1) << (usize::from(*bit) + k);
-                }
-                if wrong != 0 {
-                    return Err(Unsupported);
-                }
-                *at += width;
+                row.mask |= read_flags(text, at, usize::from(*count))? << bit;
             }
             Role::Indicator(_) => return Err(Unsupported), // merged into Flags by from_header
             Role::Year => {

@@ -59,6 +59,34 @@ fn the_fast_reader_gives_the_validating_reader_s_answer() {
 }
 
 #[test]
+fn flags_read_as_bits_and_anything_else_is_declined() {
+    for count in 1..=16usize {
+        for pattern in [0u16, 0xFFFF, 0xA5A5, 0x1234, 1, 1 << (count - 1)] {
+            let bits = if count == 16 {
+                pattern
+            } else {
+                pattern & ((1 << count) - 1)
+            };
+            let text: Vec<String> = (0..count).map(|k| ((bits >> k) & 1).to_string()).collect();
+            let line = format!("{}\n", text.join(","));
+            let mut at = 0;
+            assert_eq!(
+                read_flags(line.as_bytes(), &mut at, count),
+                Ok(bits),
+                "{line}"
+            );
+            assert_eq!(at, 2 * count - 1);
+            // A 2, a space or a missing comma anywhere is declined.
+            for wrong in 0..line.len() - 1 {
+                let mut bad = line.clone().into_bytes();
+                bad[wrong] = if bad[wrong] == b',' { b';' } else { b'2' };
+                assert_eq!(read_flags(&bad, &mut 0, count), Err(Unsupported), "{bad:?}");
+            }
+        }
+    }
+}
+
+#[test]
 fn long_village_codes_read_as_short_ones_do() {
     // Village codes past 16 bytes take the hashed path; the answer must not change.
     let bytes = generated(2_000, 2025..=2025);
