@@ -1,7 +1,8 @@
 //! The OpenAPI document run through Schemathesis, a property-based API tester: every operation it
 //! describes, with generated parameters and bodies, against the real server on a port, as a commune
-//! officer with a bearer token. No answer may be a server error, and every answer must match the
-//! document. Without Schemathesis the test says so and skips, unless
+//! officer with a bearer token, then in sequences that follow the document's links (a page of
+//! households → one of them → its members, surveys, classifications). No answer may be a server
+//! error, and every answer must match the document. Without Schemathesis the test says so and skips, unless
 //! `BAMHO_REQUIRE_SCHEMATHESIS=1` (CI), under which it fails.
 
 #![allow(
@@ -50,7 +51,7 @@ async fn an_api_fuzzer_finds_no_server_error_and_no_answer_the_document_does_not
                 "--checks",
                 "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance",
             ])
-            .args(["--phases", "examples,coverage,fuzzing"])
+            .args(["--phases", "examples,coverage,fuzzing,stateful"])
             .args(["--max-examples", "40", "--seed", "1", "--no-color"])
             .args(["--report", "junit", "--report-dir", "."])
             .env("SCHEMATHESIS_HOOKS", "")
@@ -66,4 +67,6 @@ async fn an_api_fuzzer_finds_no_server_error_and_no_answer_the_document_does_not
         String::from_utf8_lossy(&run.stderr)
     );
     assert!(out.contains("passed"), "{out}");
+    // The document's links take the fuzzer from a page of households to real ones.
+    assert!(out.contains("Stateful"), "{out}");
 }
