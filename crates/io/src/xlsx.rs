@@ -219,8 +219,8 @@ fn cell_ref(r: &str) -> Option<(u32, u32)> {
             .checked_mul(26)?
             .checked_add(u32::from(b - b'A') + 1)?;
     }
-    (column > 0).then_some(())?;
-    Some((digits.parse().ok()?, column))
+    let row: u32 = digits.parse().ok()?;
+    (row > 0 && column > 0).then_some((row, column))
 }
 
 /// Reads the runs of text of a shared-strings or sheet part, and a sheet's text cells. Phonetic
@@ -255,13 +255,15 @@ fn scan(part: &str, xml: &[u8]) -> Result<Scanned> {
                         text = Some(String::new());
                     }
                     "row" => {
-                        row = attr(e, "r").and_then(|r| r.parse().ok()).unwrap_or(row + 1);
+                        row = attr(e, "r")
+                            .and_then(|r| r.parse().ok())
+                            .unwrap_or(row.saturating_add(1));
                         column = 0;
                     }
                     _ => {
                         let (r, c) = attr(e, "r")
                             .and_then(|r| cell_ref(&r))
-                            .unwrap_or((row, column + 1));
+                            .unwrap_or((row, column.saturating_add(1)));
                         (row, column) = (r, c);
                         let style = attr(e, "s").and_then(|s| s.parse().ok()).unwrap_or(0);
                         let kind = attr(e, "t").unwrap_or_default();
@@ -437,7 +439,12 @@ pub fn cell_fonts(bytes: &[u8]) -> Result<CellFonts> {
         let fonts = out.entry(name.clone()).or_default();
         for cell in cells {
             if let Some(font) = book.font(cell) {
-                fonts.insert((cell.row - 1, cell.column - 1), font.to_owned());
+                // Rows and columns count from 1; a file that says 0 has no such cell.
+                if let (Some(row), Some(column)) =
+                    (cell.row.checked_sub(1), cell.column.checked_sub(1))
+                {
+                    fonts.insert((row, column), font.to_owned());
+                }
             }
         }
     }
@@ -692,6 +699,7 @@ mod tests {
         assert_eq!(cell_ref("AB12"), Some((12, 28)));
         assert_eq!(cell_ref("12"), None);
         assert_eq!(cell_ref("a1"), None);
+        assert_eq!(cell_ref("A0"), None);
     }
 
     #[test]
