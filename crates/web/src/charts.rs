@@ -162,6 +162,60 @@ pub fn bars(title: &str, rows: &[(String, f64, Option<String>)], colour: &str) -
     svg
 }
 
+/// A grid of counts, `counts[row][column]`: each cell shaded by its share of its row, its count
+/// written in it; row labels at the left, column labels above.
+pub fn matrix(title: &str, rows: &[String], columns: &[String], counts: &[Vec<u64>]) -> String {
+    let (label_w, head_h, cell_h) = (150.0, 40.0, 30.0);
+    let cell_w = (WIDTH - label_w - RIGHT) / columns.len().max(1) as f64;
+    let height = head_h + cell_h * rows.len() as f64 + 4.0;
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" role="img" aria-label="{}" class="chart">"#,
+        escape(title)
+    );
+    for (j, column) in columns.iter().enumerate() {
+        let _ = write!(
+            svg,
+            r##"<text x="{:.1}" y="{:.1}" font-size="11" text-anchor="middle" fill="#1c2430">{}</text>"##,
+            label_w + cell_w * (j as f64 + 0.5),
+            head_h - 10.0,
+            escape(column)
+        );
+    }
+    for (i, (label, line)) in rows.iter().zip(counts).enumerate() {
+        let y = head_h + cell_h * i as f64;
+        let total: u64 = line.iter().sum();
+        let _ = write!(
+            svg,
+            r##"<text x="{}" y="{:.1}" font-size="12" text-anchor="end" fill="#1c2430">{}</text>"##,
+            label_w - 6.0,
+            y + cell_h / 2.0 + 4.0,
+            escape(label)
+        );
+        for (j, n) in line.iter().enumerate() {
+            let share = if total == 0 {
+                0.0
+            } else {
+                *n as f64 / total as f64
+            };
+            let x = label_w + cell_w * j as f64;
+            let ink = if share > 0.5 { "#ffffff" } else { "#1c2430" };
+            let _ = write!(
+                svg,
+                r##"<rect x="{x:.1}" y="{y:.1}" width="{:.1}" height="{:.1}" fill="#1f6f4a" fill-opacity="{:.2}" stroke="#d8dde3"/><text x="{:.1}" y="{:.1}" font-size="12" text-anchor="middle" fill="{ink}">{n}</text>"##,
+                cell_w,
+                cell_h,
+                0.05 + 0.9 * share,
+                x + cell_w / 2.0,
+                y + cell_h / 2.0 + 4.0
+            );
+        }
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -185,5 +239,20 @@ mod tests {
             "#1f6f4a",
         );
         assert!(b.contains("<a href=\"/households?class=poor\">") && b.contains("12.5%"));
+        let m = matrix(
+            "Transitions",
+            &["Nghèo".into(), "Cận nghèo".into()],
+            &["Nghèo".into(), "Cận nghèo".into()],
+            &[vec![90, 10], vec![0, 0]],
+        );
+        assert!(m.contains(">90</text>") && m.contains(">10</text>"));
+        assert!(
+            m.contains(r#"fill-opacity="0.86""#),
+            "90 of 100 is a dark cell: {m}"
+        );
+        assert!(
+            m.contains(r#"fill-opacity="0.05""#),
+            "an empty row stays pale"
+        );
     }
 }

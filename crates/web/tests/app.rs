@@ -573,6 +573,42 @@ async fn the_dashboard_draws_its_figures_and_hides_small_groups_from_viewers() {
         "trend, communes, deprivations"
     );
     assert!(page.body.contains("Biến động hộ nghèo năm 2025"));
+    // The transitions from 2024 to 2025: as many households leave 2024's poor row as 2024 had.
+    assert!(
+        page.body
+            .contains("Chuyển dịch giữa các nhóm hộ, 2024 → 2025")
+    );
+    let matrix = page
+        .body
+        .split("Chuyển dịch giữa các nhóm hộ, 2024")
+        .nth(1)
+        .unwrap();
+    let poor_row: Vec<u64> = matrix
+        .split("<tr><td>hộ nghèo</td>")
+        .nth(1)
+        .unwrap()
+        .split("</tr>")
+        .next()
+        .unwrap()
+        .split(r#"<td class="num">"#)
+        .skip(1)
+        .map(|c| c.split('<').next().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(poor_row.len(), 5);
+    let start: u64 = page
+        .body
+        .split("Hộ nghèo đầu năm")
+        .nth(1)
+        .unwrap()
+        .split(r#"<td class="num">"#)
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(poor_row.iter().sum::<u64>(), start);
     assert!(
         page.body.contains("Xã Ngọc Linh") && !page.body.contains("Xã Đăk Pék"),
         "the scope's communes only"

@@ -15,7 +15,7 @@ use super::home::snapshot_in_reach;
 use super::{Frame, html};
 use crate::AppState;
 use crate::auth::PageUser;
-use crate::charts::{Series, bars, lines};
+use crate::charts::{Series, bars, lines, matrix};
 use crate::error::WebError;
 use crate::i18n::Lang;
 
@@ -52,6 +52,12 @@ struct DashboardView {
     profile: String,
     groups: Vec<GroupLine>,
     changes: Option<PoorChanges>,
+    /// The year-to-year transitions: the chart, then (class last year, counts this year) lines.
+    transitions: String,
+    /// The year the transitions start from (the decided year before `year`).
+    previous: u16,
+    transition_rows: Vec<(String, Vec<u64>)>,
+    transition_columns: Vec<String>,
     suppressed: bool,
 }
 
@@ -285,7 +291,7 @@ pub async fn view_dashboard_get(
             group_line(String::new(), label, drill, &row.rates, suppress, lang)
         })
         .collect();
-    let changes = (snapshots.len() >= 2).then(|| {
+    let year_changes = (snapshots.len() >= 2).then(|| {
         let n = snapshots.len();
         changes(
             &snapshots[..n - 2],
@@ -293,8 +299,61 @@ pub async fn view_dashboard_get(
             &snapshots[n - 1],
             "",
         )
-        .poor
     });
+    // Classes from last year's (rows) to this year's (columns); households new to the list or
+    // gone from it in the last row and column.
+    let states = ["poor", "near_poor", "middle", "not_poor", "absent"];
+    let state_label = |state: &str| match (state, lang) {
+        ("absent", Lang::Vi) => "Không có trong danh sách".to_owned(),
+        ("absent", Lang::En) => "Not on the list".to_owned(),
+        (class, _) => super::labels::class_label(class, lang),
+    };
+    let transition_columns: Vec<String> = states.iter().map(|s| state_label(s)).collect();
+    let transition_rows: Vec<(String, Vec<u64>)> = year_changes
+        .as_ref()
+        .map(|c| {
+            states
+                .iter()
+                .map(|from| {
+                    let line = states
+                        .iter()
+                        .map(|to| c.transitions.0.get(&(*from, *to)).copied().unwrap_or(0))
+                        .collect();
+                    (state_label(from), line)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let transitions = if transition_rows.is_empty() {
+        String::new()
+    } else {
+        // The chart's cells are narrow: short words there, the full ones in the table.
+        let short: Vec<String> = states
+            .iter()
+            .map(|state| {
+                match (*state, lang) {
+                    ("poor", Lang::Vi) => "Nghèo",
+                    ("near_poor", Lang::Vi) => "Cận nghèo",
+                    ("middle", Lang::Vi) => "Mức sống TB",
+                    ("not_poor", Lang::Vi) => "Không nghèo",
+                    (_, Lang::Vi) => "Không có",
+                    ("poor", Lang::En) => "Poor",
+                    ("near_poor", Lang::En) => "Near-poor",
+                    ("middle", Lang::En) => "Middle",
+                    ("not_poor", Lang::En) => "Not poor",
+                    (_, Lang::En) => "Not listed",
+                }
+                .to_owned()
+            })
+            .collect();
+        let counts: Vec<Vec<u64>> = transition_rows.iter().map(|(_, l)| l.clone()).collect();
+        let title = match lang {
+            Lang::Vi => "Chuyển dịch giữa các nhóm hộ",
+            Lang::En => "Transitions between classes",
+        };
+        matrix(title, &short, &short, &counts)
+    };
+    let changes = year_changes.map(|c| c.poor);
     let view = DashboardView {
         frame: Frame::new(&s, "/dashboard"),
         year,
@@ -312,6 +371,10 @@ pub async fn view_dashboard_get(
         profile,
         groups,
         changes,
+        transitions,
+        previous: years.iter().rev().nth(1).copied().unwrap_or_default(),
+        transition_rows,
+        transition_columns,
         suppressed: suppress,
     };
     html(&view)
