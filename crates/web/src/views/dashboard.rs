@@ -76,6 +76,24 @@ pub struct DashboardQuery {
     pub commune: Option<String>,
 }
 
+/// Groups side by side: a bar of each one's poor rate (unless its figures are hidden) and a line
+/// of each in the table.
+#[derive(Default)]
+struct SideBySide {
+    lines: Vec<GroupLine>,
+    bars: Vec<(String, f64, Option<String>)>,
+}
+
+impl SideBySide {
+    fn add(&mut self, line: GroupLine, r: &Rates, hide: bool) {
+        if !(hide && r.households < SMALL_CELL) {
+            let link = (!line.drill.is_empty()).then(|| format!("{}&class=poor", line.drill));
+            self.bars.push((line.label.clone(), r.poor_rate, link));
+        }
+        self.lines.push(line);
+    }
+}
+
 /// Households, poor and near-poor rates of a group, with its figures hidden from viewers when
 /// the group is small.
 fn group_line(
@@ -150,34 +168,20 @@ pub async fn view_dashboard_get(
     let year = years.last().copied().unwrap_or_default();
     let latest = snapshots.last().cloned().unwrap_or_default();
     let by_commune = rates(&latest, &[Key::Commune], Boundaries::Current, today, "");
-    let mut commune_rows = Vec::new();
-    let mut bars_rows = Vec::new();
+    let mut by_communes = SideBySide::default();
     for row in &by_commune.rows {
-        let label = unit_label(Key::Commune, &row.key.0[0].1, today);
-        let small = suppress && row.rates.households < SMALL_CELL;
         let code = &row.key.0[0].1;
         let drill = if drills {
             format!("/households?commune={code}&year={year}")
         } else {
             String::new()
         };
-        if !small {
-            bars_rows.push((
-                label.clone(),
-                row.rates.poor_rate,
-                drills.then(|| format!("{drill}&class=poor")),
-            ));
-        }
-        commune_rows.push(group_line(
-            code.clone(),
-            label,
-            drill,
-            &row.rates,
-            suppress,
-            lang,
-        ));
+        let label = unit_label(Key::Commune, code, today);
+        let line = group_line(code.clone(), label, drill, &row.rates, suppress, lang);
+        by_communes.add(line, &row.rates, suppress);
     }
-    let communes = bars(t.commune, &bars_rows, "#9a3412");
+    let communes = bars(t.commune, &by_communes.bars, "#9a3412");
+    let commune_rows = by_communes.lines;
 
     // The villages of one commune side by side: the scope's only commune, or the one chosen.
     let chosen = match (commune_rows.as_slice(), q.commune.as_deref()) {
@@ -185,8 +189,7 @@ pub async fn view_dashboard_get(
         (rows, Some(code)) => rows.iter().find(|r| r.code == code),
         _ => None,
     };
-    let mut village_rows = Vec::new();
-    let mut village_bars = Vec::new();
+    let mut by_villages = SideBySide::default();
     if let Some(commune) = chosen {
         let names: std::collections::HashMap<String, String> = state
             .store
@@ -208,31 +211,19 @@ pub async fn view_dashboard_get(
             .filter(|r| r.key.0[0].1 == commune.code)
         {
             let code = &row.key.0[1].1;
-            let label = names.get(code).cloned().unwrap_or_else(|| code.clone());
             let drill = if drills {
                 format!("/households?village={code}&year={year}")
             } else {
                 String::new()
             };
-            if !(suppress && row.rates.households < SMALL_CELL) {
-                village_bars.push((
-                    label.clone(),
-                    row.rates.poor_rate,
-                    drills.then(|| format!("{drill}&class=poor")),
-                ));
-            }
-            village_rows.push(group_line(
-                code.clone(),
-                label,
-                drill,
-                &row.rates,
-                suppress,
-                lang,
-            ));
+            let label = names.get(code).cloned().unwrap_or_else(|| code.clone());
+            let line = group_line(code.clone(), label, drill, &row.rates, suppress, lang);
+            by_villages.add(line, &row.rates, suppress);
         }
     }
     let village_commune = chosen.map(|c| (c.code.clone(), c.label.clone()));
-    let villages = bars(t.village, &village_bars, "#7c2d12");
+    let villages = bars(t.village, &by_villages.bars, "#7c2d12");
+    let village_rows = by_villages.lines;
     let standard = Year::new(year)
         .ok()
         .and_then(|y| Standards::embedded().for_year(y));
