@@ -32,6 +32,8 @@ pub struct HouseholdQuery {
     pub minority: Option<bool>,
     /// Households deprived in the indicator with this bit of the year's standard.
     pub deprived_bit: Option<u8>,
+    /// Households that had this class (decided, else computed) in that earlier review year.
+    pub was: Option<(u16, String)>,
     /// The review year; by default the latest with surveys (then households without one that year
     /// are listed too).
     pub year: Option<u16>,

@@ -314,6 +314,53 @@ async fn the_directory_keeps_to_the_reach(store: Arc<dyn Store>) {
             "bit {bit}"
         );
     }
+    // The transitions' filter: 2024's near-poor households that were poor in 2023 are exactly
+    // those on both lists.
+    let codes = |query: HouseholdQuery| {
+        let store = store.clone();
+        async move {
+            store
+                .households(&Reach::All, &query)
+                .await
+                .unwrap()
+                .items
+                .into_iter()
+                .map(|i| i.household_code)
+                .collect::<std::collections::BTreeSet<_>>()
+        }
+    };
+    let class = |year: u16, class: &str| HouseholdQuery {
+        year: Some(year),
+        class: Some(class.into()),
+        limit: 500,
+        ..Default::default()
+    };
+    for (from, to) in [
+        ("poor", "near_poor"),
+        ("poor", "poor"),
+        ("not_poor", "poor"),
+    ] {
+        let both: std::collections::BTreeSet<_> = codes(class(2023, from))
+            .await
+            .intersection(&codes(class(2024, to)).await)
+            .cloned()
+            .collect();
+        let drilled = codes(HouseholdQuery {
+            was: Some((2023, from.into())),
+            ..class(2024, to)
+        })
+        .await;
+        assert_eq!(drilled, both, "{from} in 2023, {to} in 2024");
+    }
+    assert!(
+        !codes(HouseholdQuery {
+            was: Some((2023, "poor".into())),
+            ..class(2024, "poor")
+        })
+        .await
+        .is_empty(),
+        "the sample has households poor in both years"
+    );
     let all = HouseholdQuery {
         limit: 500,
         ..Default::default()

@@ -162,9 +162,14 @@ pub fn bars(title: &str, rows: &[(String, f64, Option<String>)], colour: &str) -
     svg
 }
 
-/// A grid of counts, `counts[row][column]`: each cell shaded by its share of its row, its count
-/// written in it; row labels at the left, column labels above.
-pub fn matrix(title: &str, rows: &[String], columns: &[String], counts: &[Vec<u64>]) -> String {
+/// A grid of counts, `counts[row][column]` with an optional link each: each cell shaded by its
+/// share of its row, its count written in it; row labels at the left, column labels above.
+pub fn matrix(
+    title: &str,
+    rows: &[String],
+    columns: &[String],
+    counts: &[Vec<(u64, Option<String>)>],
+) -> String {
     let (label_w, head_h, cell_h) = (150.0, 40.0, 30.0);
     let cell_w = (WIDTH - label_w - RIGHT) / columns.len().max(1) as f64;
     let height = head_h + cell_h * rows.len() as f64 + 4.0;
@@ -185,7 +190,7 @@ pub fn matrix(title: &str, rows: &[String], columns: &[String], counts: &[Vec<u6
     }
     for (i, (label, line)) in rows.iter().zip(counts).enumerate() {
         let y = head_h + cell_h * i as f64;
-        let total: u64 = line.iter().sum();
+        let total: u64 = line.iter().map(|(n, _)| n).sum();
         let _ = write!(
             svg,
             r##"<text x="{}" y="{:.1}" font-size="12" text-anchor="end" fill="#1c2430">{}</text>"##,
@@ -193,7 +198,7 @@ pub fn matrix(title: &str, rows: &[String], columns: &[String], counts: &[Vec<u6
             y + cell_h / 2.0 + 4.0,
             escape(label)
         );
-        for (j, n) in line.iter().enumerate() {
+        for (j, (n, link)) in line.iter().enumerate() {
             let share = if total == 0 {
                 0.0
             } else {
@@ -201,8 +206,7 @@ pub fn matrix(title: &str, rows: &[String], columns: &[String], counts: &[Vec<u6
             };
             let x = label_w + cell_w * j as f64;
             let ink = if share > 0.5 { "#ffffff" } else { "#1c2430" };
-            let _ = write!(
-                svg,
+            let cell = format!(
                 r##"<rect x="{x:.1}" y="{y:.1}" width="{:.1}" height="{:.1}" fill="#1f6f4a" fill-opacity="{:.2}" stroke="#d8dde3"/><text x="{:.1}" y="{:.1}" font-size="12" text-anchor="middle" fill="{ink}">{n}</text>"##,
                 cell_w,
                 cell_h,
@@ -210,6 +214,12 @@ pub fn matrix(title: &str, rows: &[String], columns: &[String], counts: &[Vec<u6
                 x + cell_w / 2.0,
                 y + cell_h / 2.0 + 4.0
             );
+            match link {
+                Some(href) => {
+                    let _ = write!(svg, r#"<a href="{}">{cell}</a>"#, escape(href));
+                }
+                None => svg.push_str(&cell),
+            }
         }
     }
     svg.push_str("</svg>");
@@ -243,9 +253,16 @@ mod tests {
             "Transitions",
             &["Nghèo".into(), "Cận nghèo".into()],
             &["Nghèo".into(), "Cận nghèo".into()],
-            &[vec![90, 10], vec![0, 0]],
+            &[
+                vec![
+                    (90, Some("/households?class=poor&was=poor".into())),
+                    (10, None),
+                ],
+                vec![(0, None), (0, None)],
+            ],
         );
         assert!(m.contains(">90</text>") && m.contains(">10</text>"));
+        assert!(m.contains(r#"<a href="/households?class=poor&amp;was=poor">"#));
         assert!(
             m.contains(r#"fill-opacity="0.86""#),
             "90 of 100 is a dark cell: {m}"

@@ -562,6 +562,13 @@ async fn the_authorisation_matrix_holds_for_every_route() {
     }
 }
 
+/// A cell's text, its tags left out.
+fn text_of(html: &str) -> String {
+    html.split('<')
+        .map(|piece| piece.split_once('>').map_or(piece, |(_, t)| t))
+        .collect()
+}
+
 #[tokio::test]
 async fn the_dashboard_draws_its_figures_and_hides_small_groups_from_viewers() {
     let app = TestApp::spawn().await;
@@ -592,9 +599,31 @@ async fn the_dashboard_draws_its_figures_and_hides_small_groups_from_viewers() {
         .unwrap()
         .split(r#"<td class="num">"#)
         .skip(1)
-        .map(|c| c.split('<').next().unwrap().parse().unwrap())
+        .map(|c| text_of(c.split("</td>").next().unwrap()).parse().unwrap())
         .collect();
     assert_eq!(poor_row.len(), 5);
+    // Poor in 2024 and near-poor in 2025: the link lists exactly that many households.
+    let link = "/households?year=2025&amp;class=near_poor&amp;was=poor&amp;was_year=2024";
+    assert!(
+        page.body.contains(link),
+        "the transition links to its households"
+    );
+    let list = app
+        .get(
+            &format!("{}&limit=500", link.replace("&amp;", "&")),
+            Some(&officer),
+        )
+        .await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(
+        list.body.contains("Năm 2024: hộ nghèo"),
+        "the filter in words"
+    );
+    assert_eq!(
+        list.body.split("<tr>").skip(2).count() as u64,
+        poor_row[1],
+        "as many households as the cell counts"
+    );
     let start: u64 = page
         .body
         .split("Hộ nghèo đầu năm")
@@ -750,11 +779,7 @@ async fn the_villages_of_a_commune_stand_side_by_side_and_drill_down() {
                 .split("</td>")
                 .next()
                 .unwrap();
-            let text: String = cell
-                .split('<')
-                .map(|piece| piece.split_once('>').map_or(piece, |(_, t)| t))
-                .collect();
-            text.parse::<u64>().unwrap()
+            text_of(&format!("<td{cell}")).parse::<u64>().unwrap()
         })
         .sum();
     let commune = app

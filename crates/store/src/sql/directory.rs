@@ -137,6 +137,11 @@ macro_rules! directory_impl {
                 if let Some(bit) = q.deprived_bit.filter(|b| *b < 16) {
                     qb.push(" AND (s.deprived & ").push_bind(1_i64 << bit).push(") <> 0");
                 }
+                if let Some((was_year, was_class)) = &q.was {
+                    qb.push(" AND EXISTS (SELECT 1 FROM classification w WHERE w.household_id = h.id AND w.year = ");
+                    qb.push_bind(i64::from(*was_year));
+                    qb.push(" AND COALESCE(w.decided_class, w.class) = ").push_bind(was_class.clone()).push(")");
+                }
                 if let Some(text) = q.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
                     // A code prefix as an index range; a number is also a citizen ID; text without
                     // digits also matches folded names (names hold no digits, so codes never scan them).

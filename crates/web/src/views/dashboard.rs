@@ -56,7 +56,7 @@ struct DashboardView {
     transitions: String,
     /// The year the transitions start from (the decided year before `year`).
     previous: u16,
-    transition_rows: Vec<(String, Vec<u64>)>,
+    transition_rows: Vec<(String, Vec<(u64, String)>)>,
     transition_columns: Vec<String>,
     suppressed: bool,
 }
@@ -300,7 +300,10 @@ pub async fn view_dashboard_get(
         (class, _) => super::labels::class_label(class, lang),
     };
     let transition_columns: Vec<String> = states.iter().map(|s| state_label(s)).collect();
-    let transition_rows: Vec<(String, Vec<u64>)> = year_changes
+    let previous = years.iter().rev().nth(1).copied().unwrap_or_default();
+    // Each count links to its households (for those who may see them), but those that joined or
+    // left the list.
+    let transition_rows: Vec<(String, Vec<(u64, String)>)> = year_changes
         .as_ref()
         .map(|c| {
             states
@@ -308,7 +311,17 @@ pub async fn view_dashboard_get(
                 .map(|from| {
                     let line = states
                         .iter()
-                        .map(|to| c.transitions.0.get(&(*from, *to)).copied().unwrap_or(0))
+                        .map(|to| {
+                            let n = c.transitions.0.get(&(*from, *to)).copied().unwrap_or(0);
+                            let link = if drills && *from != "absent" && *to != "absent" {
+                                format!(
+                                    "/households?year={year}&class={to}&was={from}&was_year={previous}"
+                                )
+                            } else {
+                                String::new()
+                            };
+                            (n, link)
+                        })
                         .collect();
                     (state_label(from), line)
                 })
@@ -337,7 +350,14 @@ pub async fn view_dashboard_get(
                 .to_owned()
             })
             .collect();
-        let counts: Vec<Vec<u64>> = transition_rows.iter().map(|(_, l)| l.clone()).collect();
+        let counts: Vec<Vec<(u64, Option<String>)>> = transition_rows
+            .iter()
+            .map(|(_, line)| {
+                line.iter()
+                    .map(|(n, link)| (*n, (!link.is_empty()).then(|| link.clone())))
+                    .collect()
+            })
+            .collect();
         let title = match lang {
             Lang::Vi => "Chuyển dịch giữa các nhóm hộ",
             Lang::En => "Transitions between classes",
@@ -363,7 +383,7 @@ pub async fn view_dashboard_get(
         groups,
         changes,
         transitions,
-        previous: years.iter().rev().nth(1).copied().unwrap_or_default(),
+        previous,
         transition_rows,
         transition_columns,
         suppressed: suppress,

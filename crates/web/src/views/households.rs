@@ -33,6 +33,9 @@ pub struct ListQuery {
     pub minority: Option<String>,
     /// An indicator code of the year's standard ("d05"): households deprived in it.
     pub deprivation: Option<String>,
+    /// A class households had in `was_year` (the drill-down from a transition).
+    pub was: Option<String>,
+    pub was_year: Option<String>,
     pub year: Option<String>,
     /// Page start: a household code (the page's `after`, the API's `cursor`).
     pub after: Option<String>,
@@ -91,6 +94,16 @@ impl ListQuery {
                 Some(bit as u8)
             }
         };
+        let was = match (filled(&self.was), filled(&self.was_year)) {
+            (None, None) => None,
+            (Some(class), Some(y)) => {
+                let class = Class::parse(&class)
+                    .ok_or_else(|| bad("was: poor, near_poor, middle or not_poor".into()))?;
+                let y = Year::parse(&y).map_err(|e| bad(format!("was_year: {e}")))?;
+                Some((y.get(), class.as_str().to_owned()))
+            }
+            _ => return Err(bad("was and was_year go together".into())),
+        };
         let limit = match filled(&self.limit) {
             Some(l) => l
                 .parse::<u32>()
@@ -111,6 +124,7 @@ impl ListQuery {
             }),
             minority,
             deprived_bit,
+            was,
             year,
             after: filled(&self.after).or_else(|| filled(&self.cursor)),
             limit,
@@ -118,7 +132,7 @@ impl ListQuery {
     }
 }
 
-/// The minority and deprivation filters in words ("Dân tộc thiểu số · Thiếu hụt: Nước sinh hoạt").
+/// The minority, deprivation and earlier-class filters in words ("Dân tộc thiểu số · Thiếu hụt: Nước sinh hoạt").
 fn drilled_label(query: &HouseholdQuery, lang: Lang) -> String {
     let vi = lang == Lang::Vi;
     let mut parts = Vec::new();
@@ -151,6 +165,10 @@ fn drilled_label(query: &HouseholdQuery, lang: Lang) -> String {
             if vi { "Thiếu hụt" } else { "Deprived in" }
         ));
     }
+    if let Some((year, class)) = &query.was {
+        let (word, label) = (if vi { "Năm" } else { "In" }, class_label(class, lang));
+        parts.push(format!("{word} {year}: {label}"));
+    }
     parts.join(" · ")
 }
 
@@ -176,6 +194,9 @@ struct HouseholdsView {
     /// Filters that come from a dashboard figure, kept by the form: "1"/"0", an indicator code.
     minority: String,
     deprivation: String,
+    /// The class of an earlier year and that year, or empty.
+    was: String,
+    was_year: String,
     /// Those filters in words, when set.
     drilled: String,
     year_input: String,
@@ -227,7 +248,7 @@ pub async fn view_households_get(
     };
     let next = page.next.as_ref().map(|after| {
         format!(
-            "/households?{}{}{}{}{}{}{}{}after={}",
+            "/households?{}{}{}{}{}{}{}{}{}{}after={}",
             keep("q", &q.q),
             keep("commune", &q.commune),
             keep("village", &q.village),
@@ -235,6 +256,8 @@ pub async fn view_households_get(
             keep("ethnicity", &q.ethnicity),
             keep("minority", &q.minority),
             keep("deprivation", &q.deprivation),
+            keep("was", &q.was),
+            keep("was_year", &q.was_year),
             keep("year", &q.year),
             url_encode(after)
         )
@@ -261,6 +284,12 @@ pub async fn view_households_get(
         ethnicity: query.ethnicity.clone().unwrap_or_default(),
         minority: filled(&q.minority).unwrap_or_default(),
         deprivation: filled(&q.deprivation).unwrap_or_default(),
+        was: query.was.clone().map(|(_, c)| c).unwrap_or_default(),
+        was_year: query
+            .was
+            .as_ref()
+            .map(|(y, _)| y.to_string())
+            .unwrap_or_default(),
         drilled: drilled_label(&query, s.lang),
         year_input: query.year.map(|y| y.to_string()).unwrap_or_default(),
         year: page.year,
