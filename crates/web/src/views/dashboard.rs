@@ -41,6 +41,8 @@ struct DashboardView {
     year: u16,
     trend: String,
     trend_rows: Vec<(u16, String, String)>,
+    /// Whether the figures link down to the households behind them.
+    drills: bool,
     communes: String,
     commune_rows: Vec<GroupLine>,
     /// The commune whose villages are shown, with its villages' chart and lines.
@@ -370,6 +372,7 @@ pub async fn view_dashboard_get(
         year,
         trend,
         trend_rows,
+        drills,
         communes,
         commune_rows,
         chosen: village_commune
