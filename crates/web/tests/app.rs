@@ -693,7 +693,10 @@ async fn a_commune_figure_drills_down_to_its_households() {
         "as many households as the figure counts"
     );
     // Each year's rates link to that year's poor and near-poor households.
-    assert!(page.body.contains(r#"<a href="/households?year=2025&amp;class=poor">"#));
+    assert!(
+        page.body
+            .contains(r#"<a href="/households?year=2025&amp;class=poor">"#)
+    );
     let viewer = app.login("xem").await;
     assert!(
         !app.get("/dashboard", Some(&viewer))
