@@ -33,7 +33,7 @@ fuzz_target!(|data: &[u8]| {
     }
     let bytes = zip.finish().unwrap().into_inner();
     let _ = bamho_io::xlsx::cell_fonts(&bytes);
-    if let Ok((fixed, _)) = bamho_io::xlsx::fix(&bytes) {
-        bamho_io::xlsx::fix(&fixed).expect("a workbook fix-text wrote reads again");
+    if let Ok((fixed, _)) = bamho_io::fixtext::fix_xlsx(&bytes) {
+        bamho_io::fixtext::fix_xlsx(&fixed).expect("a workbook fix-text wrote reads again");
     }
 });

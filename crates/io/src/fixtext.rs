@@ -2,10 +2,10 @@
 //! Vietnamese encoding it is in to Unicode NFC (see [`bamho_text::legacy`]), with a report of what
 //! changed and of the cells that stay ambiguous.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-use bamho_text::legacy::{Encoding, Fixed, decode_file, fix_cells};
+use bamho_text::legacy::{Encoding, Fixed, decode_file, fix_cells, unicode_font};
 use calamine::{Data, Reader};
 
 /// Where a cell is: sheet (empty for CSV), row and column counted as a spreadsheet shows them.
@@ -127,9 +127,49 @@ pub fn fix_csv(file: &str, bytes: &[u8]) -> Result<(String, Report), FixError> {
     Ok((String::from_utf8_lossy(&bytes).into_owned(), report))
 }
 
+/// Converts every text cell of an .xlsx workbook and returns the rewritten package. Each run of
+/// text is read in the encoding its font implies (its run's font, else the font of the cells that
+/// show it when they agree), or, without one, as the text itself suggests. Legacy font names
+/// become the Unicode fonts the converted text is meant for. Nothing else in the package changes.
+pub fn fix_xlsx(bytes: &[u8]) -> Result<(Vec<u8>, Report), String> {
+    let book = crate::xlsx::Book::read(bytes)?;
+    let (runs, cells) = book.texts();
+    let fixed = fix_cells(runs.iter().map(|r| (r.text, r.font)), true);
+    let mut report = Report::default();
+    for cell in &cells {
+        let results: Vec<&Fixed> = cell.runs.iter().map(|&r| &fixed[r]).collect();
+        let place = Place {
+            sheet: cell.sheet.to_owned(),
+            row: cell.row as usize,
+            column: cell.column as usize,
+        };
+        if let Some(f) = results.iter().find(|f| f.ambiguous) {
+            report.ambiguous.push((place, f.candidates.clone()));
+        } else if let Some(f) = results.iter().find(|f| f.from != Encoding::Unicode) {
+            *report.converted.entry(f.from.name()).or_default() += 1;
+            report.changes.push((place, f.from));
+        }
+    }
+    let texts: Vec<Option<String>> = runs
+        .iter()
+        .zip(&fixed)
+        .map(|(run, f)| (!f.ambiguous && f.text != run.text).then(|| f.text.clone()))
+        .collect();
+    // Legacy fonts, each replaced by the Unicode font its converted text is meant for.
+    let fonts: HashMap<String, &'static str> = book
+        .font_names()
+        .filter(|f| Encoding::of_font(f).is_some())
+        .map(|f| (f.to_owned(), unicode_font(f)))
+        .collect();
+    report.fonts = fonts.iter().map(|(f, u)| (f.clone(), *u)).collect();
+    report.fonts.sort();
+    let bytes = book.write(&runs, &texts, &fonts)?;
+    Ok((bytes, report))
+}
+
 /// Converts every text cell of a workbook and writes it to `out`. An .xlsx keeps everything but its
-/// text and its legacy font names (see [`crate::xlsx::fix`]); an .xls or .ods becomes a new .xlsx
-/// of its values (numbers stay numbers, formatting is not carried over).
+/// text and its legacy font names (see [`fix_xlsx`]); an .xls or .ods becomes a new .xlsx of its
+/// values (numbers stay numbers, formatting is not carried over).
 pub fn fix_workbook(input: &Path, out: &Path) -> Result<Report, FixError> {
     let file = input.display().to_string();
     let read_err = |why: String| FixError::Read {
@@ -138,7 +178,7 @@ pub fn fix_workbook(input: &Path, out: &Path) -> Result<Report, FixError> {
     };
     let bytes = std::fs::read(input).map_err(|e| read_err(e.to_string()))?;
     if bytes.starts_with(b"PK") && crate::xlsx::is_xlsx(&bytes) {
-        let (fixed, report) = crate::xlsx::fix(&bytes).map_err(read_err)?;
+        let (fixed, report) = fix_xlsx(&bytes).map_err(read_err)?;
         // Written beside the destination and renamed once whole: a failure leaves no half file.
         let part = out.with_extension("xlsx.part");
         std::fs::write(&part, fixed)
@@ -225,7 +265,85 @@ pub fn fix_workbook(input: &Path, out: &Path) -> Result<Report, FixError> {
 
 #[cfg(test)]
 mod tests {
+    use std::io::Cursor;
+
+    use bamho_text::legacy::from_cp1252;
+    use calamine::Reader as _;
+    use rust_xlsxwriter::{Format, Workbook};
+
     use super::*;
+    use crate::xlsx::tests::{legacy_book, part};
+
+    #[test]
+    fn fix_rewrites_the_text_and_the_fonts_and_keeps_the_rest() {
+        let original = legacy_book();
+        let (fixed, report) = fix_xlsx(&original).unwrap();
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(Cursor::new(&fixed)).unwrap();
+        let range = book.worksheet_range("Danh sách").unwrap();
+        let text = |r: u32, c: u32| range.get_value((r, c)).map(ToString::to_string);
+        // The font settles it: .VnTimeH draws capitals, which the text alone would not say.
+        assert_eq!(text(0, 0).as_deref(), Some("HÀ NỘI"));
+        assert_eq!(text(1, 0).as_deref(), Some("Nguyễn Văn Hùng"));
+        assert_eq!(text(2, 0).as_deref(), Some("Nguyễn Thị Hoa"));
+        assert_eq!(text(3, 0).as_deref(), Some("x Thôn Kon Riêng"));
+        assert_eq!(text(4, 0).as_deref(), Some("Đắk Glei"));
+        assert_eq!(
+            range.get_value((4, 1)),
+            Some(&calamine::Data::Float(1250.0))
+        );
+
+        assert_eq!(report.converted.get("TCVN3 (ABC)"), Some(&3));
+        assert_eq!(report.converted.get("VNI-Windows"), Some(&1));
+        assert!(report.ambiguous.is_empty());
+        assert_eq!(
+            report.changes[0].0.to_string(),
+            "sheet Danh sách, row 1, column A"
+        );
+        assert_eq!(
+            report.fonts,
+            vec![
+                (".VnTime".to_owned(), "Times New Roman"),
+                (".VnTimeH".to_owned(), "Times New Roman"),
+                ("VNI-Times".to_owned(), "Times New Roman"),
+            ]
+        );
+
+        // Formatting stays: the merged title, the column width, bold; fonts are Unicode ones.
+        let sheet = part(&fixed, "xl/worksheets/sheet1.xml");
+        assert_eq!(sheet, part(&original, "xl/worksheets/sheet1.xml"));
+        assert!(sheet.contains(r#"<mergeCell ref="A1:C1"/>"#), "{sheet}");
+        let styles = part(&fixed, "xl/styles.xml");
+        assert!(
+            !styles.contains("VnTime") && !styles.contains("VNI-"),
+            "{styles}"
+        );
+        assert!(styles.contains(r#"<name val="Times New Roman"/>"#) && styles.contains("<b/>"));
+        let strings = part(&fixed, "xl/sharedStrings.xml");
+        assert!(
+            strings.contains(r#"<rFont val="Times New Roman"/>"#),
+            "{strings}"
+        );
+    }
+
+    #[test]
+    fn text_with_markup_characters_survives_the_rewrite() {
+        let mut book = Workbook::new();
+        let ws = book.add_worksheet();
+        let tcvn3 = Format::new().set_font_name(".VnTime");
+        let stored = format!("A & B <{}>", from_cp1252(b"Th\xabn"));
+        ws.write_string_with_format(0, 0, &stored, &tcvn3).unwrap();
+        ws.write_string(1, 0, "R&D \"x\" 'y'").unwrap();
+        let (fixed, _) = fix_xlsx(&book.save_to_buffer().unwrap()).unwrap();
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(Cursor::new(&fixed)).unwrap();
+        let range = book.worksheet_range("Sheet1").unwrap();
+        assert_eq!(range.get_value((0, 0)).unwrap().to_string(), "A & B <Thôn>");
+        assert_eq!(
+            range.get_value((1, 0)).unwrap().to_string(),
+            "R&D \"x\" 'y'"
+        );
+    }
 
     #[test]
     fn columns_are_lettered_like_a_spreadsheet() {
