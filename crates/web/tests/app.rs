@@ -569,6 +569,30 @@ fn text_of(html: &str) -> String {
         .collect()
 }
 
+/// The households a list page shows: its table's rows below the header.
+fn listed(body: &str) -> u64 {
+    body.split("<tr>").skip(2).count() as u64
+}
+
+/// One figure of the 2025 rates report by `by`, in the row whose key is `value`.
+async fn rate(app: &TestApp, user: &str, by: &str, value: &str, figure: &str) -> u64 {
+    let json = app
+        .api(
+            &format!("/api/v1/reports/rates?year=2025&by={by}"),
+            &app.token(user).await,
+        )
+        .await
+        .json();
+    json["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["key"][by] == value)
+        .unwrap_or_else(|| panic!("no {by} {value} in {json}"))[figure]
+        .as_u64()
+        .unwrap()
+}
+
 #[tokio::test]
 async fn the_dashboard_draws_its_figures_and_hides_small_groups_from_viewers() {
     let app = TestApp::spawn().await;
@@ -620,7 +644,7 @@ async fn the_dashboard_draws_its_figures_and_hides_small_groups_from_viewers() {
         "the filter in words"
     );
     assert_eq!(
-        list.body.split("<tr>").skip(2).count() as u64,
+        listed(&list.body),
         poor_row[1],
         "as many households as the cell counts"
     );
@@ -672,24 +696,9 @@ async fn a_commune_figure_drills_down_to_its_households() {
             .all(|r| r.contains("Xã Đăk Pék") && r.contains("hộ nghèo")),
         "only Đăk Pék's poor households"
     );
-    let json = app
-        .api(
-            "/api/v1/reports/rates?year=2025&by=commune",
-            &app.token("tinh").await,
-        )
-        .await
-        .json();
-    let poor = json["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["key"]["commune"] == "23341")
-        .unwrap()["poor"]
-        .as_u64()
-        .unwrap();
     assert_eq!(
         rows.len() as u64,
-        poor,
+        rate(&app, "tinh", "commune", "23341", "poor").await,
         "as many households as the figure counts"
     );
     // Each year's rates link to that year's poor and near-poor households.
@@ -738,20 +747,6 @@ async fn the_villages_of_a_commune_stand_side_by_side_and_drill_down() {
         .expect("a village links to its households")
         .to_owned();
     // The village's poor rate counts exactly the households its link lists.
-    let rates = app
-        .api(
-            "/api/v1/reports/rates?year=2025&by=village",
-            &app.token("tinh").await,
-        )
-        .await
-        .json();
-    let row = rates["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["key"]["village"] == village.as_str())
-        .unwrap()
-        .clone();
     let list = app
         .get(
             &format!("/households?village={village}&year=2025&class=poor&limit=500"),
@@ -759,8 +754,10 @@ async fn the_villages_of_a_commune_stand_side_by_side_and_drill_down() {
         )
         .await;
     assert_eq!(list.status, StatusCode::OK);
-    let rows = list.body.split("<tr>").skip(2).count() as u64;
-    assert_eq!(rows, row["poor"].as_u64().unwrap());
+    assert_eq!(
+        listed(&list.body),
+        rate(&app, "tinh", "village", &village, "poor").await
+    );
     // The households of the villages add up to the commune's.
     let households: u64 = page
         .body
@@ -787,21 +784,10 @@ async fn the_villages_of_a_commune_stand_side_by_side_and_drill_down() {
             text_of(&format!("<td{cell}")).parse::<u64>().unwrap()
         })
         .sum();
-    let commune = app
-        .api(
-            "/api/v1/reports/rates?year=2025&by=commune",
-            &app.token("tinh").await,
-        )
-        .await
-        .json()["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["key"]["commune"] == "23341")
-        .unwrap()["households"]
-        .as_u64()
-        .unwrap();
-    assert_eq!(households, commune);
+    assert_eq!(
+        households,
+        rate(&app, "tinh", "commune", "23341", "households").await
+    );
 }
 
 #[tokio::test]
@@ -815,18 +801,7 @@ async fn ethnic_and_deprivation_figures_drill_down_to_their_households() {
         links.contains("/households?year=2025&minority=1&class=poor"),
         "the minorities' poor rate links to their poor households"
     );
-    let rates = app
-        .api("/api/v1/reports/rates?year=2025&by=minority", &token)
-        .await
-        .json();
-    let poor = rates["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["key"]["minority"] == "minority")
-        .unwrap()["poor"]
-        .as_u64()
-        .unwrap();
+    let poor = rate(&app, "tinh", "minority", "minority", "poor").await;
     let listed = app
         .api(
             "/api/v1/households?year=2025&minority=1&class=poor&limit=500",
