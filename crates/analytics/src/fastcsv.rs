@@ -10,7 +10,7 @@
 use bamho_domain::classify::{Assessment, Deprivations, classify};
 use bamho_domain::ethnic::EthnicGroups;
 use bamho_domain::units::{Level, UnitId, Units, review_day};
-use bamho_domain::{Area, Class, Standard, Vnd, Year};
+use bamho_domain::{Area, Standard, Vnd, Year};
 use std::io::Read;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, mpsc};
@@ -177,27 +177,10 @@ fn places(year: Year) -> Vec<Option<Place>> {
 /// One part of the file, parsed.
 #[derive(Debug, Default)]
 struct Part {
-    commune: Vec<UnitId>,
-    village: Vec<u32>,
-    /// The part's villages, in order of first sight; `village` indexes them.
+    /// The part's households in the snapshot's columns; their `village` indexes `villages`.
+    rows: Snapshot,
+    /// The part's villages, in order of first sight.
     villages: Vec<Vec<u8>>,
-    ethnicity: Vec<u8>,
-    area: Vec<Area>,
-    class: Vec<Class>,
-    deprived: Vec<u16>,
-    codes: Vec<u64>,
-}
-
-impl Part {
-    fn reserve(&mut self, rows: usize) {
-        self.commune.reserve(rows);
-        self.village.reserve(rows);
-        self.ethnicity.reserve(rows);
-        self.area.reserve(rows);
-        self.class.reserve(rows);
-        self.deprived.reserve(rows);
-        self.codes.reserve(rows);
-    }
 }
 
 struct Context<'c> {
@@ -431,7 +414,8 @@ fn parse_part(text: &[u8], cx: &Context<'_>) -> Result<Part, Unsupported> {
     let mut part = Part::default();
     // Room for the rows the part holds, judged by its first line.
     let line = memchr::memchr(b'\n', text).map_or(text.len(), |n| n + 1);
-    part.reserve(text.len() / line.max(1) + text.len() / line.max(1) / 4);
+    part.rows
+        .reserve(text.len() / line.max(1) + text.len() / line.max(1) / 4);
     // Villages by their code: codes of up to 16 bytes are packed into a number (exact), longer
     // ones by hash, a hit checked against the code itself. The last few villages seen are tried
     // first: households of a commune come together, and a commune has few villages.
@@ -509,13 +493,13 @@ fn parse_part(text: &[u8], cx: &Context<'_>) -> Result<Part, Unsupported> {
             }
             v
         };
-        part.commune.push(place.unit);
-        part.village.push(v);
-        part.ethnicity.push(ethnicity as u8);
-        part.area.push(place.area);
-        part.class.push(classification.class);
-        part.deprived.push(row.mask);
-        part.codes.push(household_key(row.code));
+        part.rows.commune.push(place.unit);
+        part.rows.village.push(v);
+        part.rows.ethnicity.push(ethnicity as u8);
+        part.rows.area.push(place.area);
+        part.rows.class.push(classification.class);
+        part.rows.deprived.push(row.mask);
+        part.rows.household.push(household_key(row.code));
     }
     Ok(part)
 }
@@ -692,17 +676,17 @@ fn assemble(year: Year, standard: &Standard, parts: Vec<Part>) -> Result<Snapsho
             } = &mut snapshot;
             rayon::join(
                 || {
-                    concat(commune, &parts, |p| &p.commune);
-                    concat(ethnicity, &parts, |p| &p.ethnicity);
-                    concat(area, &parts, |p| &p.area);
-                    concat(class, &parts, |p| &p.class);
-                    concat(deprived, &parts, |p| &p.deprived);
+                    concat(commune, &parts, |p| &p.rows.commune);
+                    concat(ethnicity, &parts, |p| &p.rows.ethnicity);
+                    concat(area, &parts, |p| &p.rows.area);
+                    concat(class, &parts, |p| &p.rows.class);
+                    concat(deprived, &parts, |p| &p.rows.deprived);
                 },
                 || {
-                    concat(household, &parts, |p| &p.codes);
-                    village.reserve(parts.iter().map(|p| p.village.len()).sum());
+                    concat(household, &parts, |p| &p.rows.household);
+                    village.reserve(parts.iter().map(|p| p.rows.village.len()).sum());
                     for (part, global) in parts.iter().zip(&global) {
-                        village.extend(part.village.iter().map(|v| global[*v as usize]));
+                        village.extend(part.rows.village.iter().map(|v| global[*v as usize]));
                     }
                 },
             );
@@ -730,7 +714,7 @@ fn has_repeats(parts: &[Part]) -> bool {
     const BITS: u32 = 12;
     let bucket = |key: u64| (key >> (64 - BITS)) as usize;
     let mut sizes = vec![0usize; 1 << BITS];
-    for key in parts.iter().flat_map(|p| &p.codes) {
+    for key in parts.iter().flat_map(|p| &p.rows.household) {
         sizes[bucket(*key)] += 1;
     }
     let mut next: Vec<usize> = sizes
@@ -742,7 +726,7 @@ fn has_repeats(parts: &[Part]) -> bool {
         })
         .collect();
     let mut dealt = vec![0u64; sizes.iter().sum()];
-    for key in parts.iter().flat_map(|p| &p.codes) {
+    for key in parts.iter().flat_map(|p| &p.rows.household) {
         let slot = &mut next[bucket(*key)];
         dealt[*slot] = *key;
         *slot += 1;

@@ -219,7 +219,7 @@ fn parse_speed() {
         while at < text.len() {
             let end = (at + (1 << 22)).min(text.len());
             let end = memchr::memrchr(b'\n', &text[at..end]).map_or(text.len(), |e| at + e + 1);
-            rows += parse_part(&text[at..end], &cx).unwrap().class.len();
+            rows += parse_part(&text[at..end], &cx).unwrap().rows.len();
             at = end;
         }
         let took = start.elapsed();
