@@ -193,9 +193,11 @@ pub async fn view_dashboard_get(
     };
     let mut by_villages = SideBySide::default();
     if let Some(commune) = chosen {
+        // The chosen commune is one of the scope's own (a line of its table): its villages only.
+        let commune_reach = bamho_store::Reach::Communes(vec![commune.code.clone()]);
         let names: std::collections::HashMap<String, String> = state
             .store
-            .villages(&s.reach)
+            .villages(&commune_reach)
             .await?
             .into_iter()
             .filter_map(|(code, name, _)| name.map(|n| (code, n)))
