@@ -8,6 +8,8 @@ use std::path::Path;
 use bamho_text::legacy::{Encoding, Fixed, decode_file, fix_cells, unicode_font};
 use calamine::{Data, Reader};
 
+use crate::xlsx::{TextCell, TextRun};
+
 /// Where a cell is: sheet (empty for CSV), row and column counted as a spreadsheet shows them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Place {
@@ -134,9 +136,30 @@ pub fn fix_csv(file: &str, bytes: &[u8]) -> Result<(String, Report), FixError> {
 pub fn fix_xlsx(bytes: &[u8]) -> Result<(Vec<u8>, Report), String> {
     let book = crate::xlsx::Book::read(bytes)?;
     let (runs, cells) = book.texts();
+    let (texts, fonts, report) = fix_runs(&runs, &cells, book.font_names());
+    Ok((book.write(&runs, &texts, &fonts)?, report))
+}
+
+/// Converts every text cell of an .ods spreadsheet as [`fix_xlsx`] does an .xlsx: each run of
+/// text in its span's, paragraph's or cell's font; legacy font families renamed; nothing else
+/// changed.
+pub fn fix_ods(bytes: &[u8]) -> Result<(Vec<u8>, Report), String> {
+    let book = crate::ods::Book::read(bytes)?;
+    let (runs, cells) = book.texts();
+    let (texts, fonts, report) = fix_runs(&runs, &cells, book.font_names());
+    Ok((book.write(&runs, &texts, &fonts)?, report))
+}
+
+/// The new text of each run (None where it stays), the Unicode font for each legacy font named,
+/// and the report, for a workbook's runs and text cells.
+fn fix_runs<'a>(
+    runs: &[TextRun<'_>],
+    cells: &[TextCell<'_>],
+    font_names: impl Iterator<Item = &'a str>,
+) -> (Vec<Option<String>>, HashMap<String, &'static str>, Report) {
     let fixed = fix_cells(runs.iter().map(|r| (r.text, r.font)), true);
     let mut report = Report::default();
-    for cell in &cells {
+    for cell in cells {
         let results: Vec<&Fixed> = cell.runs.iter().map(|&r| &fixed[r]).collect();
         let place = Place {
             sheet: cell.sheet.to_owned(),
@@ -150,26 +173,25 @@ pub fn fix_xlsx(bytes: &[u8]) -> Result<(Vec<u8>, Report), String> {
             report.changes.push((place, f.from));
         }
     }
-    let texts: Vec<Option<String>> = runs
+    let texts = runs
         .iter()
         .zip(&fixed)
         .map(|(run, f)| (!f.ambiguous && f.text != run.text).then(|| f.text.clone()))
         .collect();
     // Legacy fonts, each replaced by the Unicode font its converted text is meant for.
-    let fonts: HashMap<String, &'static str> = book
-        .font_names()
+    let fonts: HashMap<String, &'static str> = font_names
         .filter(|f| Encoding::of_font(f).is_some())
         .map(|f| (f.to_owned(), unicode_font(f)))
         .collect();
     report.fonts = fonts.iter().map(|(f, u)| (f.clone(), *u)).collect();
     report.fonts.sort();
-    let bytes = book.write(&runs, &texts, &fonts)?;
-    Ok((bytes, report))
+    (texts, fonts, report)
 }
 
-/// Converts every text cell of a workbook and writes it to `out`. An .xlsx keeps everything but its
-/// text and its legacy font names (see [`fix_xlsx`]); an .xls or .ods becomes a new .xlsx of its
-/// values (numbers stay numbers, formatting is not carried over).
+/// Converts every text cell of a workbook and writes it to `out`. An .xlsx or an .ods keeps
+/// everything but its text and its legacy font names (see [`fix_xlsx`], [`fix_ods`]); an .xls
+/// becomes a new .xlsx of its values, each read in its cell's font (numbers stay numbers,
+/// formatting is not carried over). `out` must name the kind written.
 pub fn fix_workbook(input: &Path, out: &Path) -> Result<Report, FixError> {
     let file = input.display().to_string();
     let read_err = |why: String| FixError::Read {
@@ -177,24 +199,44 @@ pub fn fix_workbook(input: &Path, out: &Path) -> Result<Report, FixError> {
         why,
     };
     let bytes = std::fs::read(input).map_err(|e| read_err(e.to_string()))?;
-    if bytes.starts_with(b"PK") && crate::xlsx::is_xlsx(&bytes) {
-        let (fixed, report) = fix_xlsx(&bytes).map_err(read_err)?;
-        // Written beside the destination and renamed once whole: a failure leaves no half file.
-        let part = out.with_extension("xlsx.part");
-        std::fs::write(&part, fixed)
-            .and_then(|()| std::fs::rename(&part, out))
-            .map_err(|e| {
-                let _ = std::fs::remove_file(&part);
-                FixError::Write {
-                    file: out.display().to_string(),
-                    why: e.to_string(),
-                }
-            })?;
+    let zipped = bytes.starts_with(b"PK");
+    let (xlsx, ods) = (
+        zipped && crate::xlsx::is_xlsx(&bytes),
+        zipped && crate::ods::is_ods(&bytes),
+    );
+    // What is written: the same kind for a package rewritten in place, else a new .xlsx.
+    let (kind, extensions): (&str, &[&str]) = if ods {
+        ("an .ods spreadsheet", &["ods"])
+    } else if xlsx {
+        ("an .xlsx workbook", &["xlsx", "xlsm"])
+    } else {
+        ("a new .xlsx workbook", &["xlsx"])
+    };
+    let extension = out.extension().and_then(|e| e.to_str()).unwrap_or("");
+    if !extensions.iter().any(|e| e.eq_ignore_ascii_case(extension)) {
+        return Err(FixError::Write {
+            file: out.display().to_string(),
+            why: format!(
+                "the converted file is {kind}: give --out a name ending in .{}",
+                extensions[0]
+            ),
+        });
+    }
+    if xlsx || ods {
+        let (fixed, report) = if xlsx {
+            fix_xlsx(&bytes)
+        } else {
+            fix_ods(&bytes)
+        }
+        .map_err(read_err)?;
+        write_whole(out, &fixed)?;
         return Ok(report);
     }
-    if bytes.starts_with(b"PK") {
+    if zipped {
         crate::limits::check_workbook(&bytes).map_err(read_err)?;
     }
+    let fonts = crate::workbook_fonts(&bytes);
+    let no_fonts = crate::xlsx::SheetFonts::new();
     let mut book = calamine::open_workbook_auto(input).map_err(|e| read_err(e.to_string()))?;
     let names = book.sheet_names();
     let mut sheets = Vec::new();
@@ -211,12 +253,17 @@ pub fn fix_workbook(input: &Path, out: &Path) -> Result<Report, FixError> {
         for (r, row) in range.rows().enumerate() {
             for (c, cell) in row.iter().enumerate() {
                 if let Data::String(s) = cell {
+                    let (row, column) = (*top as usize + r, *left as usize + c);
+                    let font = fonts
+                        .get(name)
+                        .unwrap_or(&no_fonts)
+                        .get(&(row as u32, column as u32));
                     places.push(Place {
                         sheet: name.clone(),
-                        row: *top as usize + r + 1,
-                        column: *left as usize + c + 1,
+                        row: row + 1,
+                        column: column + 1,
                     });
-                    cells.push((s.as_str(), None));
+                    cells.push((s.as_str(), font.map(String::as_str)));
                 }
             }
         }
@@ -258,9 +305,26 @@ pub fn fix_workbook(input: &Path, out: &Path) -> Result<Report, FixError> {
             }
         }
     }
-    workbook.save(out).map_err(write_err)?;
+    let bytes = workbook.save_to_buffer().map_err(write_err)?;
+    write_whole(out, &bytes)?;
     tally(&mut report, places, &fixed);
     Ok(report)
+}
+
+/// Writes a file beside its destination and renames it once whole: a failure leaves no half file.
+fn write_whole(out: &Path, bytes: &[u8]) -> Result<(), FixError> {
+    let mut part = out.as_os_str().to_owned();
+    part.push(".part");
+    let part = std::path::PathBuf::from(part);
+    std::fs::write(&part, bytes)
+        .and_then(|()| std::fs::rename(&part, out))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&part);
+            FixError::Write {
+                file: out.display().to_string(),
+                why: e.to_string(),
+            }
+        })
 }
 
 #[cfg(test)]
@@ -274,13 +338,8 @@ mod tests {
     use super::*;
     use crate::xlsx::tests::{legacy_book, part};
 
-    #[test]
-    fn fix_rewrites_the_text_and_the_fonts_and_keeps_the_rest() {
-        let original = legacy_book();
-        let (fixed, report) = fix_xlsx(&original).unwrap();
-        let mut book: calamine::Xlsx<_> =
-            calamine::open_workbook_from_rs(Cursor::new(&fixed)).unwrap();
-        let range = book.worksheet_range("Danh sách").unwrap();
+    /// The sheet of [`legacy_book`] once fixed, in whichever kind of workbook.
+    fn assert_legacy_sheet_fixed(range: &calamine::Range<Data>) {
         let text = |r: u32, c: u32| range.get_value((r, c)).map(ToString::to_string);
         // The font settles it: .VnTimeH draws capitals, which the text alone would not say.
         assert_eq!(text(0, 0).as_deref(), Some("HÀ NỘI"));
@@ -288,11 +347,11 @@ mod tests {
         assert_eq!(text(2, 0).as_deref(), Some("Nguyễn Thị Hoa"));
         assert_eq!(text(3, 0).as_deref(), Some("x Thôn Kon Riêng"));
         assert_eq!(text(4, 0).as_deref(), Some("Đắk Glei"));
-        assert_eq!(
-            range.get_value((4, 1)),
-            Some(&calamine::Data::Float(1250.0))
-        );
+        assert_eq!(range.get_value((4, 1)), Some(&Data::Float(1250.0)));
+    }
 
+    /// What fixing [`legacy_book`] reports, in whichever kind of workbook that keeps its fonts.
+    fn assert_legacy_report(report: &Report) {
         assert_eq!(report.converted.get("TCVN3 (ABC)"), Some(&3));
         assert_eq!(report.converted.get("VNI-Windows"), Some(&1));
         assert!(report.ambiguous.is_empty());
@@ -308,6 +367,16 @@ mod tests {
                 ("VNI-Times".to_owned(), "Times New Roman"),
             ]
         );
+    }
+
+    #[test]
+    fn fix_rewrites_the_text_and_the_fonts_and_keeps_the_rest() {
+        let original = legacy_book();
+        let (fixed, report) = fix_xlsx(&original).unwrap();
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(Cursor::new(&fixed)).unwrap();
+        assert_legacy_sheet_fixed(&book.worksheet_range("Danh sách").unwrap());
+        assert_legacy_report(&report);
 
         // Formatting stays: the merged title, the column width, bold; fonts are Unicode ones.
         let sheet = part(&fixed, "xl/worksheets/sheet1.xml");
@@ -324,6 +393,55 @@ mod tests {
             strings.contains(r#"<rFont val="Times New Roman"/>"#),
             "{strings}"
         );
+    }
+
+    #[test]
+    fn an_ods_keeps_its_formatting_and_its_kind() {
+        let dir = tempfile::tempdir().unwrap();
+        let (input, out) = (dir.path().join("ds.ods"), dir.path().join("ds-unicode.ods"));
+        std::fs::write(&input, crate::ods::tests::LEGACY).unwrap();
+        let report = fix_workbook(&input, &out).unwrap();
+        assert_legacy_report(&report);
+        let mut book: calamine::Ods<_> = calamine::open_workbook(&out).unwrap();
+        assert_legacy_sheet_fixed(&book.worksheet_range("Danh sách").unwrap());
+
+        // The merged heading, the column width and bold stay; the faces are Unicode fonts.
+        let fixed = std::fs::read(&out).unwrap();
+        let content = part(&fixed, "content.xml");
+        assert!(content.contains(r#"table:number-columns-spanned="3""#));
+        assert!(content.contains(r#"style:column-width="3.139in""#));
+        assert!(content.contains(r#"fo:font-weight="bold""#));
+        assert!(!content.contains(r#"svg:font-family=".Vn"#));
+        assert!(!content.contains(r#"svg:font-family="VNI"#));
+        let styles = part(&fixed, "styles.xml");
+        assert!(!styles.contains(r#"svg:font-family=".Vn"#));
+        assert!(styles.contains(r#"svg:font-family="&apos;Times New Roman&apos;""#));
+        for unchanged in ["settings.xml", "meta.xml", "mimetype"] {
+            assert!(
+                part(&fixed, unchanged) == part(crate::ods::tests::LEGACY, unchanged),
+                "{unchanged} changed"
+            );
+        }
+    }
+
+    #[test]
+    fn an_xls_becomes_an_xlsx_read_in_its_cells_fonts() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("ds.xls");
+        std::fs::write(&input, include_bytes!("../testdata/legacy.xls")).unwrap();
+
+        // An .xls is not written back as one: the name must say .xlsx, and nothing is written.
+        let wrong = dir.path().join("ds-unicode.xls");
+        let err = fix_workbook(&input, &wrong).unwrap_err().to_string();
+        assert!(err.contains("ending in .xlsx"), "{err}");
+        assert!(!wrong.exists());
+
+        let out = dir.path().join("ds-unicode.xlsx");
+        let report = fix_workbook(&input, &out).unwrap();
+        let mut book: calamine::Xlsx<_> = calamine::open_workbook(&out).unwrap();
+        assert_legacy_sheet_fixed(&book.worksheet_range("Danh sách").unwrap());
+        assert_eq!(report.converted.get("TCVN3 (ABC)"), Some(&3));
+        assert_eq!(report.converted.get("VNI-Windows"), Some(&1));
     }
 
     #[test]

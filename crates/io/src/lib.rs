@@ -8,10 +8,13 @@ pub mod households;
 pub mod limits;
 pub mod members;
 pub mod odk;
+pub mod ods;
 pub mod official;
+mod package;
 pub mod parquet;
 pub mod table;
 pub mod workbook;
+pub mod xls;
 pub mod xlsform;
 pub mod xlsx;
 
@@ -19,6 +22,21 @@ use bamho_domain::{HouseholdEvent, HouseholdYear, Member};
 
 pub use errors::{Errors, RowError, RowRef};
 pub use table::Table;
+
+/// The font of each text cell of a workbook (.xlsx, .ods or .xls), by sheet and 0-based (row,
+/// column): the strongest sign of a legacy encoding. Empty when the file does not say.
+pub fn workbook_fonts(bytes: &[u8]) -> xlsx::CellFonts {
+    let fonts = if xls::is_xls(bytes) {
+        xls::cell_fonts(bytes)
+    } else if xlsx::is_xlsx(bytes) {
+        xlsx::cell_fonts(bytes)
+    } else if ods::is_ods(bytes) {
+        ods::cell_fonts(bytes)
+    } else {
+        Ok(Default::default())
+    };
+    fonts.unwrap_or_default()
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileKind {
@@ -212,12 +230,8 @@ impl Batch {
                 return;
             }
         };
-        // The cells' fonts, which settle legacy encodings (an .xlsx says them; calamine does not).
-        let fonts = if xlsx::is_xlsx(bytes) {
-            xlsx::cell_fonts(bytes).unwrap_or_default()
-        } else {
-            Default::default()
-        };
+        // The cells' fonts, which settle legacy encodings (calamine does not tell them).
+        let fonts = workbook_fonts(bytes);
         let no_fonts = xlsx::SheetFonts::new();
         let mut any = false;
         for sheet in book.sheet_names() {
@@ -335,10 +349,10 @@ mod tests {
 
     use super::*;
 
-    #[test]
-    fn an_official_list_in_a_workbook_is_read_in_each_cells_font() {
-        // Names typed in .VnTimeH, which draws TCVN3's small letters as capitals, and in VNI-Times:
-        // only the font says the first is "HÀ THỊ LAN" and not "Hà Thị Lan".
+    /// A list of members with names typed in .VnTimeH, which draws TCVN3's small letters as
+    /// capitals, and in VNI-Times: only the font says the first is "HÀ THỊ LAN", not "Hà Thị Lan".
+    /// (`testdata/official-list.xls` and `.ods` are this workbook saved by LibreOffice Calc.)
+    fn official_list() -> Vec<u8> {
         let mut book = Workbook::new();
         let ws = book.add_worksheet();
         let headings = [
@@ -373,10 +387,14 @@ mod tests {
             }
             ws.write_string_with_format(r, 2, &name, format).unwrap();
         }
-        let bytes = book.save_to_buffer().unwrap();
+        book.save_to_buffer().unwrap()
+    }
+
+    /// Reads an official list and checks each name was read in its cell's font.
+    fn assert_read_in_each_cells_font(name: &str, bytes: &[u8]) {
         let mut batch = Batch::default();
         let mut errors = Errors::default();
-        batch.read("list.xlsx", &bytes, &mut errors);
+        batch.read(name, bytes, &mut errors);
         assert!(errors.is_empty(), "{errors}");
         let names: Vec<&str> = batch
             .members
@@ -386,5 +404,18 @@ mod tests {
         assert_eq!(names, ["HÀ THỊ LAN", "Nguyễn Văn Hùng"]);
         let encodings: Vec<Encoding> = batch.converted.iter().map(|(_, e, _)| *e).collect();
         assert_eq!(encodings, [Encoding::Tcvn3, Encoding::Vni]);
+    }
+
+    #[test]
+    fn an_official_list_in_a_workbook_is_read_in_each_cells_font() {
+        assert_read_in_each_cells_font("list.xlsx", &official_list());
+        assert_read_in_each_cells_font("list.xls", include_bytes!("../testdata/official-list.xls"));
+        assert_read_in_each_cells_font("list.ods", include_bytes!("../testdata/official-list.ods"));
+    }
+
+    #[test]
+    #[ignore = "writes the workbook the .xls and .ods test files are saved from"]
+    fn write_official_list() {
+        std::fs::write("official-list.xlsx", official_list()).unwrap();
     }
 }

@@ -4,65 +4,14 @@
 //! the workbook (number formats, widths, merged cells, formulas, print setup) as it was.
 
 use std::collections::HashMap;
-use std::io::{Cursor, Read, Write};
+use std::io::Cursor;
 
 use quick_xml::Reader;
 use quick_xml::Writer;
 use quick_xml::XmlVersion;
 use quick_xml::events::{BytesStart, BytesText, Event};
 
-type Result<T> = std::result::Result<T, String>;
-
-/// Every part of the package, decompressed, in archive order.
-#[derive(Debug)]
-struct Package {
-    parts: Vec<(String, Vec<u8>)>,
-}
-
-impl Package {
-    fn read(bytes: &[u8]) -> Result<Self> {
-        crate::limits::check_workbook(bytes)?;
-        let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
-            .map_err(|e| format!("not an .xlsx workbook: {e}"))?;
-        let mut parts = Vec::with_capacity(archive.len());
-        for i in 0..archive.len() {
-            let mut entry = archive
-                .by_index(i)
-                .map_err(|e| format!("part {i} is unreadable: {e}"))?;
-            let name = entry.name().map(|n| n.into_owned()).unwrap_or_default();
-            let mut data = Vec::new();
-            entry
-                .read_to_end(&mut data)
-                .map_err(|e| format!("part {name} is unreadable: {e}"))?;
-            parts.push((name, data));
-        }
-        Ok(Self { parts })
-    }
-
-    fn index(&self, name: &str) -> Option<usize> {
-        self.parts.iter().position(|(n, _)| n == name)
-    }
-
-    fn part(&self, name: &str) -> Option<&[u8]> {
-        self.index(name).map(|i| self.parts[i].1.as_slice())
-    }
-}
-
-/// An attribute's value by its local name (`r:id` answers to `id`).
-fn attr(e: &BytesStart, local: &str) -> Option<String> {
-    e.attributes()
-        .flatten()
-        .find(|a| a.key.local_name().as_ref() == local)
-        .and_then(|a| {
-            a.normalized_value(XmlVersion::Implicit1_0)
-                .ok()
-                .map(|v| v.into_owned())
-        })
-}
-
-fn xml_error(part: &str, e: impl std::fmt::Display) -> String {
-    format!("part {part} is not well-formed XML: {e}")
-}
+use crate::package::{Package, Result, attr, push_reference, xml_error};
 
 /// The sheets in workbook order: (name, part).
 fn sheet_parts(pkg: &Package) -> Result<Vec<(String, String)>> {
@@ -299,21 +248,7 @@ fn scan(part: &str, xml: &[u8]) -> Result<Scanned> {
             }
             Event::GeneralRef(r) => {
                 if let Some(s) = text.as_mut().or(value.as_mut()) {
-                    match r.resolve_char_ref() {
-                        Ok(Some(c)) => s.push(c),
-                        _ => match &*r {
-                            "amp" => s.push('&'),
-                            "lt" => s.push('<'),
-                            "gt" => s.push('>'),
-                            "quot" => s.push('"'),
-                            "apos" => s.push('\''),
-                            other => {
-                                s.push('&');
-                                s.push_str(other);
-                                s.push(';');
-                            }
-                        },
-                    }
+                    push_reference(s, &r);
                 }
             }
             Event::End(e) => match e.local_name().as_ref() {
@@ -383,7 +318,7 @@ pub struct Book {
 
 impl Book {
     pub fn read(bytes: &[u8]) -> Result<Self> {
-        let pkg = Package::read(bytes)?;
+        let pkg = Package::read(bytes, ".xlsx")?;
         let styles = Styles::read(&pkg)?;
         let strings = match pkg.index("xl/sharedStrings.xml") {
             Some(i) => Some((i, scan(&pkg.parts[i].0, &pkg.parts[i].1)?.strings)),
@@ -459,9 +394,9 @@ pub fn cell_fonts(bytes: &[u8]) -> Result<CellFonts> {
 pub struct TextRun<'a> {
     pub text: &'a str,
     pub font: Option<&'a str>,
-    /// The part it is in, and its place among that part's `<t>` elements.
-    part: usize,
-    ordinal: usize,
+    /// The part it is in, and its place among that part's runs of text.
+    pub(crate) part: usize,
+    pub(crate) ordinal: usize,
 }
 
 /// A text cell: its sheet, row and column (from 1), and the runs that make its text (indices
@@ -577,30 +512,18 @@ impl Book {
             }
         }
         let styles = self.pkg.index("xl/styles.xml");
-        let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
-        let options = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Deflated);
         let no_texts = HashMap::new();
+        let mut replaced = HashMap::new();
         for (i, (name, data)) in self.pkg.parts.iter().enumerate() {
             let part_texts = by_part.get(&i).unwrap_or(&no_texts);
             let has_fonts = Some(i) == styles
                 || self.strings.as_ref().is_some_and(|(p, _)| *p == i)
                 || self.sheets.iter().any(|(_, p, _)| *p == i);
-            let rewritten;
-            let data = if !part_texts.is_empty() || (!fonts.is_empty() && has_fonts) {
-                rewritten = rewrite(name, data, part_texts, fonts)?;
-                &rewritten
-            } else {
-                data
-            };
-            out.start_file(name.as_str(), options)
-                .and_then(|()| out.write_all(data).map_err(Into::into))
-                .map_err(|e| format!("cannot write part {name}: {e}"))?;
+            if !part_texts.is_empty() || (!fonts.is_empty() && has_fonts) {
+                replaced.insert(i, rewrite(name, data, part_texts, fonts)?);
+            }
         }
-        Ok(out
-            .finish()
-            .map_err(|e| format!("cannot finish the workbook: {e}"))?
-            .into_inner())
+        self.pkg.write(&replaced)
     }
 }
 
@@ -673,6 +596,8 @@ pub(crate) mod tests {
     use bamho_text::legacy::from_cp1252;
     use rust_xlsxwriter::{Format, Workbook};
 
+    use std::io::Write;
+
     use super::*;
 
     /// A commune's sheet as old offices keep it: a heading in `.VnTimeH` (TCVN3 drawn as
@@ -703,7 +628,7 @@ pub(crate) mod tests {
 
     /// A part of the package as text.
     pub(crate) fn part(bytes: &[u8], name: &str) -> String {
-        let pkg = Package::read(bytes).unwrap();
+        let pkg = Package::read(bytes, ".xlsx").unwrap();
         String::from_utf8(pkg.part(name).unwrap().to_vec()).unwrap()
     }
 
