@@ -117,7 +117,8 @@ pub enum Command {
         out: PathBuf,
     },
     /// Convert every text cell of a CSV file or a workbook from legacy Vietnamese encodings
-    /// (TCVN3, VNI, VISCII, Windows-1258, NFD) to Unicode, and say what changed.
+    /// (TCVN3, VNI, VISCII, Windows-1258, NFD) to Unicode, and say what changed. An .xlsx or
+    /// .ods keeps its kind and formatting; an .xls is written as an .xlsx.
     FixText {
         #[arg(long)]
         input: PathBuf,

@@ -235,33 +235,53 @@ pub fn fix_workbook(input: &Path, out: &Path) -> Result<Report, FixError> {
     if zipped {
         crate::limits::check_workbook(&bytes).map_err(read_err)?;
     }
-    let fonts = crate::workbook_fonts(&bytes);
-    let no_fonts = crate::xlsx::SheetFonts::new();
-    let mut book = calamine::open_workbook_auto(input).map_err(|e| read_err(e.to_string()))?;
-    let names = book.sheet_names();
+    let layout = crate::xls::is_xls(&bytes)
+        .then(|| crate::xls::Workbook::read(&bytes).ok())
+        .flatten();
+    let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(&bytes))
+        .map_err(|e| read_err(e.to_string()))?;
     let mut sheets = Vec::new();
-    for name in &names {
+    for name in book.sheet_names() {
         let range = book
-            .worksheet_range(name)
+            .worksheet_range(&name)
             .map_err(|e| read_err(format!("sheet {name}: {e}")))?;
-        let (top, left) = range.start().unwrap_or((0, 0));
-        sheets.push((name.clone(), top, left, range));
+        sheets.push((name, range));
     }
+    let (bytes, report) =
+        rewrite_values(&sheets, layout.as_ref()).map_err(|e| FixError::Write {
+            file: out.display().to_string(),
+            why: e.to_string(),
+        })?;
+    write_whole(out, &bytes)?;
+    Ok(report)
+}
+
+/// A new .xlsx of the sheets' values with their text converted, each read in its cell's font.
+/// With an .xls workbook's `layout`, each cell keeps its font (a legacy one becoming its Unicode
+/// counterpart), number format, alignment and borders, and each sheet its merged ranges, column
+/// widths and row heights.
+fn rewrite_values(
+    sheets: &[(String, calamine::Range<Data>)],
+    layout: Option<&crate::xls::Workbook>,
+) -> Result<(Vec<u8>, Report), rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::Format;
+    let fonts = layout
+        .map(crate::xls::Workbook::cell_fonts)
+        .unwrap_or_default();
+    let no_fonts = crate::xlsx::SheetFonts::new();
     let mut places = Vec::new();
     let mut cells = Vec::new();
-    for (name, top, left, range) in &sheets {
+    for (name, range) in sheets {
+        let (top, left) = range.start().unwrap_or((0, 0));
         for (r, row) in range.rows().enumerate() {
             for (c, cell) in row.iter().enumerate() {
                 if let Data::String(s) = cell {
-                    let (row, column) = (*top as usize + r, *left as usize + c);
-                    let font = fonts
-                        .get(name)
-                        .unwrap_or(&no_fonts)
-                        .get(&(row as u32, column as u32));
+                    let (row, column) = (top + r as u32, left + c as u32);
+                    let font = fonts.get(name).unwrap_or(&no_fonts).get(&(row, column));
                     places.push(Place {
                         sheet: name.clone(),
-                        row: row + 1,
-                        column: column + 1,
+                        row: row as usize + 1,
+                        column: column as usize + 1,
                     });
                     cells.push((s.as_str(), font.map(String::as_str)));
                 }
@@ -269,46 +289,170 @@ pub fn fix_workbook(input: &Path, out: &Path) -> Result<Report, FixError> {
         }
     }
     let fixed = fix_cells(cells, true);
-    let mut report = Report::default();
-    let write_err = |e: rust_xlsxwriter::XlsxError| FixError::Write {
-        file: out.display().to_string(),
-        why: e.to_string(),
-    };
-    let mut workbook = rust_xlsxwriter::Workbook::new();
     let mut next = fixed.iter();
-    for (name, top, left, range) in &sheets {
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let mut formats: HashMap<u16, Format> = HashMap::new();
+    let date = Format::new().set_num_format("dd/mm/yyyy");
+    for (name, range) in sheets {
         let ws = workbook.add_worksheet();
-        ws.set_name(name).map_err(write_err)?;
+        ws.set_name(name)?;
+        let sheet = layout.and_then(|l| l.sheets.iter().find(|s| &s.name == name));
+        let mut format_of = |r: u32, c: u32| -> Option<Format> {
+            let (book, xf) = (layout?, *sheet?.cells.get(&(r, c))?);
+            Some(
+                formats
+                    .entry(xf)
+                    .or_insert_with(|| carried_format(book, xf))
+                    .clone(),
+            )
+        };
+        if let Some(sheet) = sheet {
+            // An .xls width counts 1/256 of a character (seven pixels at the usual font), padding
+            // included; pixels say it without the padding the .xlsx writer would add again.
+            for &(first, last, width) in &sheet.columns {
+                let pixels = (u32::from(width) * 7 + 128) / 256;
+                for column in first..=last.min(16_383) {
+                    ws.set_column_width_pixels(column, pixels)?;
+                }
+            }
+            for &(row, height) in &sheet.rows {
+                ws.set_row_height(row, f64::from(height) / 20.0)?;
+            }
+            for &[r1, r2, c1, c2] in &sheet.merged {
+                if (r1, c1) != (r2, c2) && r2 >= r1 && c2 >= c1 && c2 <= 16_383 {
+                    let format = format_of(r1, c1).unwrap_or_default();
+                    ws.merge_range(r1, c1 as u16, r2, c2 as u16, "", &format)?;
+                }
+            }
+            // Blank cells that carry a format (the borders of a table's empty cells).
+            for &(r, c) in sheet.cells.keys() {
+                if c <= 16_383 && range.get_value((r, c)).is_none_or(|v| *v == Data::Empty) {
+                    let format = format_of(r, c).unwrap_or_default();
+                    ws.write_blank(r, c as u16, &format)?;
+                }
+            }
+        }
+        let (top, left) = range.start().unwrap_or((0, 0));
         for (r, row) in range.rows().enumerate() {
             for (c, cell) in row.iter().enumerate() {
-                let (r, c) = (*top + r as u32, (*left as usize + c) as u16);
+                let (r, c) = (top + r as u32, left + c as u32);
+                let format = format_of(r, c).unwrap_or_default();
+                let c = c as u16;
                 match cell {
                     Data::String(_) => {
                         let text = next.next().map_or("", |f| f.text.as_str());
-                        ws.write_string(r, c, text).map_err(write_err)?;
+                        ws.write_string_with_format(r, c, text, &format)?;
                     }
                     Data::Float(f) => {
-                        ws.write_number(r, c, *f).map_err(write_err)?;
+                        ws.write_number_with_format(r, c, *f, &format)?;
                     }
                     Data::Int(i) => {
-                        ws.write_number(r, c, *i as f64).map_err(write_err)?;
+                        ws.write_number_with_format(r, c, *i as f64, &format)?;
                     }
                     Data::Bool(b) => {
-                        ws.write_boolean(r, c, *b).map_err(write_err)?;
+                        ws.write_boolean_with_format(r, c, *b, &format)?;
+                    }
+                    Data::DateTime(d) => {
+                        let format = if sheet.is_some() { &format } else { &date };
+                        ws.write_number_with_format(r, c, d.as_f64(), format)?;
                     }
                     Data::Empty => {}
                     other => {
-                        ws.write_string(r, c, other.to_string())
-                            .map_err(write_err)?;
+                        ws.write_string_with_format(r, c, other.to_string(), &format)?;
                     }
                 };
             }
         }
     }
-    let bytes = workbook.save_to_buffer().map_err(write_err)?;
-    write_whole(out, &bytes)?;
+    let bytes = workbook.save_to_buffer()?;
+    let mut report = Report::default();
     tally(&mut report, places, &fixed);
-    Ok(report)
+    Ok((bytes, report))
+}
+
+/// An .xls cell format as an .xlsx one: its font (a legacy font becoming the Unicode font its
+/// converted text is meant for), number format, alignment, wrapping and borders.
+fn carried_format(book: &crate::xls::Workbook, xf: u16) -> rust_xlsxwriter::Format {
+    use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, FormatUnderline};
+    let mut out = Format::new();
+    if let Some(font) = book.font(xf) {
+        let name = if Encoding::of_font(&font.name).is_some() {
+            unicode_font(&font.name)
+        } else {
+            font.name.as_str()
+        };
+        out = out.set_font_name(name);
+        if font.height > 0 {
+            out = out.set_font_size(f64::from(font.height) / 20.0);
+        }
+        if font.bold {
+            out = out.set_bold();
+        }
+        if font.italic {
+            out = out.set_italic();
+        }
+        if font.underline {
+            out = out.set_underline(FormatUnderline::Single);
+        }
+        if font.strikeout {
+            out = out.set_font_strikethrough();
+        }
+    }
+    let Some(format) = book.format(xf) else {
+        return out;
+    };
+    let index = format.number_format;
+    if let Some(custom) = book.number_formats.get(&index) {
+        out = out.set_num_format(custom);
+    } else if let Ok(builtin) = u8::try_from(index)
+        && builtin > 0
+    {
+        out = out.set_num_format_index(builtin);
+    }
+    let horizontal = match format.horizontal {
+        1 => Some(FormatAlign::Left),
+        2 => Some(FormatAlign::Center),
+        3 => Some(FormatAlign::Right),
+        4 => Some(FormatAlign::Fill),
+        5 => Some(FormatAlign::Justify),
+        6 => Some(FormatAlign::CenterAcross),
+        7 => Some(FormatAlign::Distributed),
+        _ => None,
+    };
+    let vertical = match format.vertical {
+        0 => Some(FormatAlign::Top),
+        1 => Some(FormatAlign::VerticalCenter),
+        3 => Some(FormatAlign::VerticalJustify),
+        4 => Some(FormatAlign::VerticalDistributed),
+        _ => None,
+    };
+    for align in horizontal.into_iter().chain(vertical) {
+        out = out.set_align(align);
+    }
+    if format.wrap {
+        out = out.set_text_wrap();
+    }
+    let line = |style: u8| match style {
+        1 => FormatBorder::Thin,
+        2 => FormatBorder::Medium,
+        3 => FormatBorder::Dashed,
+        4 => FormatBorder::Dotted,
+        5 => FormatBorder::Thick,
+        6 => FormatBorder::Double,
+        7 => FormatBorder::Hair,
+        8 => FormatBorder::MediumDashed,
+        9 => FormatBorder::DashDot,
+        10 => FormatBorder::MediumDashDot,
+        11 => FormatBorder::DashDotDot,
+        12 => FormatBorder::MediumDashDotDot,
+        13 => FormatBorder::SlantDashDot,
+        _ => FormatBorder::None,
+    };
+    let [left, right, top, bottom] = format.borders.map(line);
+    out.set_border_left(left)
+        .set_border_right(right)
+        .set_border_top(top)
+        .set_border_bottom(bottom)
 }
 
 /// Writes a file beside its destination and renames it once whole: a failure leaves no half file.
@@ -439,9 +583,33 @@ mod tests {
         let out = dir.path().join("ds-unicode.xlsx");
         let report = fix_workbook(&input, &out).unwrap();
         let mut book: calamine::Xlsx<_> = calamine::open_workbook(&out).unwrap();
-        assert_legacy_sheet_fixed(&book.worksheet_range("Danh sách").unwrap());
+        let range = book.worksheet_range("Danh sách").unwrap();
+        assert_legacy_sheet_fixed(&range);
         assert_eq!(report.converted.get("TCVN3 (ABC)"), Some(&3));
         assert_eq!(report.converted.get("VNI-Windows"), Some(&1));
+
+        // The layout comes along: the merged heading, the wide column, bold, the date's format,
+        // the empty bordered cell; legacy fonts become Unicode ones.
+        let fixed = std::fs::read(&out).unwrap();
+        let sheet = part(&fixed, "xl/worksheets/sheet1.xml");
+        assert!(sheet.contains(r#"<mergeCell ref="A1:C1"/>"#), "{sheet}");
+        assert!(
+            sheet.contains(r#"<col min="1" max="1" width="32.28"#),
+            "{sheet}"
+        );
+        assert!(sheet.contains(r#"<c r="A6" s="#), "{sheet}");
+        let styles = part(&fixed, "xl/styles.xml");
+        assert!(!styles.contains("VnTime") && !styles.contains("VNI-"));
+        assert!(styles.contains(r#"<name val="Times New Roman"/>"#) && styles.contains("<b/>"));
+        assert!(styles.contains(r#"<left style="thin">"#));
+        assert_eq!(
+            book.worksheet_range("Danh sách").unwrap().get_value((4, 2)),
+            Some(&Data::DateTime(calamine::ExcelDateTime::new(
+                45721.0,
+                calamine::ExcelDateTimeType::DateTime,
+                false
+            )))
+        );
     }
 
     #[test]

@@ -602,7 +602,8 @@ pub(crate) mod tests {
 
     /// A commune's sheet as old offices keep it: a heading in `.VnTimeH` (TCVN3 drawn as
     /// capitals), names in `.VnTime` and `VNI-Times`, a rich-text cell whose run names its font,
-    /// a Unicode cell, a number, a merged title, a wide column.
+    /// a Unicode cell, a number, a date, a merged title, a wide column, a bordered empty cell.
+    /// (`testdata/legacy.xls` and `.ods` are this workbook saved by LibreOffice Calc.)
     pub(crate) fn legacy_book() -> Vec<u8> {
         let mut book = Workbook::new();
         let ws = book.add_worksheet();
@@ -623,6 +624,11 @@ pub(crate) mod tests {
             .unwrap();
         ws.write_string(4, 0, "Đắk Glei").unwrap();
         ws.write_number(4, 1, 1250.0).unwrap();
+        // 5 March 2025, shown as a date; an empty cell with a border, as tables have.
+        let date = Format::new().set_num_format("dd/mm/yyyy");
+        ws.write_number_with_format(4, 2, 45721.0, &date).unwrap();
+        let boxed = Format::new().set_border(rust_xlsxwriter::FormatBorder::Thin);
+        ws.write_blank(5, 0, &boxed).unwrap();
         book.save_to_buffer().unwrap()
     }
 
@@ -664,5 +670,11 @@ pub(crate) mod tests {
         let bytes = zip.finish().unwrap().into_inner();
         let why = Book::read(&bytes).err().unwrap();
         assert!(why.contains("xl/workbook.xml"), "{why}");
+    }
+
+    #[test]
+    #[ignore = "writes the workbook testdata/legacy.xls and .ods are saved from"]
+    fn write_legacy_book() {
+        std::fs::write("legacy.xlsx", legacy_book()).unwrap();
     }
 }
