@@ -795,10 +795,10 @@ fn changes_add_up_and_agree_between_file_and_database() {
     assert_eq!(from_db["transitions"], from_file["transitions"]);
 }
 
-/// The cells of a workbook's sheet as text, row by row.
+/// The cells of a workbook's sheet (.xlsx or .ods) as text, row by row.
 fn sheet(path: &Path, name: &str) -> Vec<Vec<String>> {
     use calamine::Reader;
-    let mut book: calamine::Xlsx<_> = calamine::open_workbook(path).unwrap();
+    let mut book = calamine::open_workbook_auto(path).unwrap();
     let range = book.worksheet_range(name).unwrap();
     range
         .rows()
@@ -969,6 +969,36 @@ fn fix_text_converts_a_workbook_that_mixes_encodings_and_a_legacy_csv() {
     );
     let same = failure(&["fix-text", "--input", s(&csv), "--out", s(&csv)]);
     assert!(same.contains("--out must differ"), "{same}");
+}
+
+#[test]
+fn fix_text_keeps_an_ods_an_ods_and_writes_an_xls_as_an_xlsx() {
+    let dir = tempfile::tempdir().unwrap();
+    let testdata = Path::new(env!("CARGO_MANIFEST_DIR")).join("../io/testdata");
+    // Saved by LibreOffice Calc: a heading in .VnTimeH, names in .VnTime and VNI-Times.
+    let ods = dir.path().join("ds.ods");
+    std::fs::copy(testdata.join("legacy.ods"), &ods).unwrap();
+    let out = dir.path().join("ds-unicode.ods");
+    let said = ok(&["fix-text", "--input", s(&ods), "--out", s(&out)]);
+    assert!(said.contains("TCVN3 (ABC): 3"), "{said}");
+    assert!(said.contains("font .VnTimeH → Times New Roman"), "{said}");
+    assert_eq!(sheet(&out, "Danh sách")[0][0], "HÀ NỘI");
+
+    let xls = dir.path().join("ds.xls");
+    std::fs::copy(testdata.join("legacy.xls"), &xls).unwrap();
+    let refused = failure(&[
+        "fix-text",
+        "--input",
+        s(&xls),
+        "--out",
+        s(&dir.path().join("x.xls")),
+    ]);
+    assert!(refused.contains("ending in .xlsx"), "{refused}");
+    let out = dir.path().join("ds-unicode.xlsx");
+    ok(&["fix-text", "--input", s(&xls), "--out", s(&out)]);
+    let cells = sheet(&out, "Danh sách");
+    assert_eq!(cells[0][0], "HÀ NỘI");
+    assert_eq!(cells[2][0], "Nguyễn Thị Hoa");
 }
 
 /// pyxform's converter: `$BAMHO_XLS2XFORM`, or the one `.ci/run` installs under target/.
