@@ -84,25 +84,75 @@ pub struct Units {
     successions: Vec<Succession>,
 }
 
-#[derive(Debug, Deserialize)]
-struct UnitRow {
+/// A succession as its list says it: level, codes before and after, the day, the legal basis,
+/// whether it is the default for a divided unit.
+struct SuccessionRow<'a> {
     level: Level,
-    code: String,
-    name: String,
-    kind: String,
-    parent_code: String,
-    valid_from: String,
-    valid_to: String,
+    from_code: &'a str,
+    to_code: &'a str,
+    effective: &'a str,
+    legal_basis: &'a str,
+    is_default: bool,
 }
 
-#[derive(Debug, Deserialize)]
-struct SuccessionRow {
-    level: Level,
-    from_code: String,
-    to_code: String,
-    effective: String,
-    legal_basis: String,
-    is_default: u8,
+/// The embedded lists were not what bamho expects: which list, which line, why.
+#[derive(Debug, thiserror::Error)]
+#[error("{list}, line {line}: {why}")]
+pub struct ListError {
+    list: &'static str,
+    line: usize,
+    why: String,
+}
+
+/// The data lines of an embedded list with their line numbers, each split at its commas into
+/// exactly `N` fields; comment lines (`#`) and the header are skipped. The lists hold no quoted
+/// fields, so a plain split reads them, many times faster than a general CSV reader; a quote or
+/// a wrong count of fields is an error.
+fn records<'a, const N: usize>(
+    list: &'static str,
+    text: &'a str,
+) -> impl Iterator<Item = Result<(usize, [&'a str; N]), ListError>> + 'a {
+    let quoted = text.contains('"');
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| !line.starts_with('#') && !line.is_empty())
+        .skip(1)
+        .map(move |(i, line)| {
+            let bad = || ListError {
+                list,
+                line: i + 1,
+                why: format!("expected {N} fields without quotes"),
+            };
+            if quoted && line.contains('"') {
+                return Err(bad());
+            }
+            // Split at commas byte by byte: the fields are short, a search per field costs more.
+            let mut row = [""; N];
+            let (mut k, mut start) = (0, 0);
+            for (j, b) in line.bytes().enumerate().chain([(line.len(), b',')]) {
+                if b == b',' {
+                    *row.get_mut(k).ok_or_else(bad)? = &line[start..j];
+                    (k, start) = (k + 1, j + 1);
+                }
+            }
+            if k != N {
+                return Err(bad());
+            }
+            Ok((i + 1, row))
+        })
+}
+
+fn level(list: &'static str, line: usize, raw: &str) -> Result<Level, ListError> {
+    match raw {
+        "province" => Ok(Level::Province),
+        "district" => Ok(Level::District),
+        "commune" => Ok(Level::Commune),
+        other => Err(ListError {
+            list,
+            line,
+            why: format!("unknown level {other:?}"),
+        }),
+    }
 }
 
 /// Where the embedded lists come from: the first line of the units file.
@@ -134,13 +184,24 @@ impl Units {
         })
     }
 
-    pub fn from_csv(units_csv: &str, successions_csv: &str) -> Result<Self, csv::Error> {
+    pub fn from_csv(units_csv: &str, successions_csv: &str) -> Result<Self, ListError> {
         // The successions are read meanwhile (every command that reads households waits on this).
         std::thread::scope(|scope| {
             let successions = scope.spawn(|| {
-                reader(successions_csv)
-                    .deserialize::<SuccessionRow>()
-                    .collect::<Result<Vec<_>, _>>()
+                records::<6>("successions.csv", successions_csv)
+                    .map(|row| {
+                        let (line, [lvl, from_code, to_code, effective, legal_basis, default]) =
+                            row?;
+                        Ok(SuccessionRow {
+                            level: level("successions.csv", line, lvl)?,
+                            from_code,
+                            to_code,
+                            effective,
+                            legal_basis,
+                            is_default: default == "1",
+                        })
+                    })
+                    .collect::<Result<Vec<_>, ListError>>()
             });
             let units = Self::read_units(units_csv)?;
             let successions = successions
@@ -150,24 +211,25 @@ impl Units {
         })
     }
 
-    fn read_units(units_csv: &str) -> Result<Self, csv::Error> {
+    fn read_units(units_csv: &str) -> Result<Self, ListError> {
         let mut units = Vec::new();
         let mut by_code: [FxHashMap<String, Vec<UnitId>>; 3] = Default::default();
-        for row in reader(units_csv).deserialize::<UnitRow>() {
-            let row = row?;
+        for row in records::<7>("units.csv", units_csv) {
+            let (line, [lvl, code, name, kind, parent_code, valid_from, valid_to]) = row?;
+            let level = level("units.csv", line, lvl)?;
             let id = UnitId(units.len() as u32);
-            by_code[row.level as usize]
-                .entry(row.code.clone())
+            by_code[level as usize]
+                .entry(code.to_owned())
                 .or_default()
                 .push(id);
             units.push(Unit {
-                level: row.level,
-                code: row.code,
-                name: row.name,
-                kind: row.kind,
-                parent_code: (!row.parent_code.is_empty()).then_some(row.parent_code),
-                valid_from: optional_date(&row.valid_from),
-                valid_to: optional_date(&row.valid_to),
+                level,
+                code: code.to_owned(),
+                name: name.to_owned(),
+                kind: kind.to_owned(),
+                parent_code: (!parent_code.is_empty()).then(|| parent_code.to_owned()),
+                valid_from: optional_date(valid_from),
+                valid_to: optional_date(valid_to),
             });
         }
         Ok(Self {
@@ -179,16 +241,16 @@ impl Units {
         })
     }
 
-    fn with_successions(mut self, rows: Vec<SuccessionRow>) -> Self {
+    fn with_successions(mut self, rows: Vec<SuccessionRow<'_>>) -> Self {
         let this = &mut self;
         for row in rows {
-            let Some(effective) = optional_date(&row.effective) else {
+            let Some(effective) = optional_date(row.effective) else {
                 continue;
             };
             let before = effective.pred();
             let (Some(from), Some(to)) = (
-                this.find(row.level, &row.from_code, before),
-                this.find(row.level, &row.to_code, effective),
+                this.find(row.level, row.from_code, before),
+                this.find(row.level, row.to_code, effective),
             ) else {
                 continue;
             };
@@ -200,8 +262,8 @@ impl Units {
                 from,
                 to,
                 effective,
-                legal_basis: row.legal_basis,
-                is_default: row.is_default == 1,
+                legal_basis: row.legal_basis.to_owned(),
+                is_default: row.is_default,
             });
         }
         self
@@ -314,18 +376,33 @@ impl Units {
     }
 }
 
-fn reader(text: &str) -> csv::Reader<&[u8]> {
-    csv::ReaderBuilder::new()
-        .comment(Some(b'#'))
-        .from_reader(text.as_bytes())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn day(s: &str) -> Date {
         Date::parse(s).unwrap()
+    }
+
+    #[test]
+    fn a_malformed_list_is_refused_with_its_line() {
+        let header = "# source\nlevel,code,name,kind,parent_code,valid_from,valid_to\n";
+        let successions = "level,from_code,to_code,effective,legal_basis,is_default\n";
+        let good = "province,31,Hải Phòng,Thành phố,,,\n";
+        let units = Units::from_csv(&format!("{header}{good}"), successions).unwrap();
+        assert_eq!(units.len(), 1);
+        for (bad, why) in [
+            ("province,31,\"Hải, Phòng\",Thành phố,,,\n", "without quotes"),
+            ("province,31,Hải Phòng,Thành phố,,\n", "expected 7 fields"),
+            ("province,31,Hải Phòng,Thành phố,,,,\n", "expected 7 fields"),
+            ("region,31,Hải Phòng,Thành phố,,,\n", "unknown level"),
+        ] {
+            let err = Units::from_csv(&format!("{header}{good}{bad}"), successions)
+                .unwrap_err()
+                .to_string();
+            assert!(err.starts_with("units.csv, line 4: "), "{err}");
+            assert!(err.contains(why), "{err}");
+        }
     }
 
     #[test]

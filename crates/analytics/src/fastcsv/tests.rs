@@ -229,3 +229,57 @@ fn parse_speed() {
         );
     }
 }
+
+#[test]
+#[ignore = "tmp"]
+fn tmp_rows_only() {
+    let Ok(path) = std::env::var("BAMHO_PARSE_FILE") else {
+        return;
+    };
+    let bytes = std::fs::read(path).unwrap();
+    let year = Year::new(2025).unwrap();
+    let standard = Standards::embedded().for_year(year).unwrap();
+    let header_end = memchr::memchr(b'\n', &bytes).unwrap();
+    let columns = Columns::from_header(&bytes[..header_end], standard).unwrap();
+    let places = places(year);
+    let cx = Context {
+        columns: &columns,
+        places: &places,
+        standard,
+        year: b"2025",
+    };
+    let text = &bytes[header_end + 1..];
+    for _ in 0..3 {
+        let start = std::time::Instant::now();
+        let (mut rows, mut at, mut sum) = (0u64, 0, 0u64);
+        while at < text.len() {
+            let row = read_row(text, &mut at, &cx).unwrap().unwrap();
+            sum += row.members + u64::from(row.mask) + row.code.len() as u64 + row.village.len() as u64;
+            rows += 1;
+        }
+        let took = start.elapsed();
+        eprintln!("read_row only: {:.0} ns a row ({sum})", took.as_nanos() as f64 / rows as f64);
+        let start = std::time::Instant::now();
+        let mut n = 0u64;
+        for line in text.split(|b| *b == b'\n') {
+            n += line.iter().filter(|b| **b == b',').count() as u64;
+        }
+        eprintln!("count commas: {:.0} ns a row ({n})", start.elapsed().as_nanos() as f64 / rows as f64);
+        let start = std::time::Instant::now();
+        let n = memchr::memchr2_iter(b',', b'\n', text).fold(0usize, |a, p| a ^ p);
+        eprintln!("memchr2_iter: {:.0} ns a row ({n})", start.elapsed().as_nanos() as f64 / rows as f64);
+        let start = std::time::Instant::now();
+        let mut n = 0u64;
+        for chunk in text.chunks_exact(32) {
+            let mut m = 0u32;
+            for (i, b) in chunk.iter().enumerate() {
+                m |= u32::from(*b == b',' || *b == b'\n') << i;
+            }
+            while m != 0 {
+                n = n.wrapping_add(u64::from(m.trailing_zeros()));
+                m &= m - 1;
+            }
+        }
+        eprintln!("bitmask 32: {:.0} ns a row ({n})", start.elapsed().as_nanos() as f64 / rows as f64);
+    }
+}
