@@ -144,12 +144,15 @@ struct Places<'u> {
     units: &'u Units,
     boundaries: Boundaries,
     today: Date,
+    /// Whether former districts are asked for (finding one follows the successions).
+    districts: bool,
     cache: FxHashMap<(UnitId, Option<UnitId>), [Option<UnitId>; 3]>,
 }
 
 impl Places<'_> {
     fn of(&mut self, recorded: UnitId, village_today: Option<UnitId>) -> [Option<UnitId>; 3] {
-        let (units, boundaries, today) = (self.units, self.boundaries, self.today);
+        let (units, boundaries, today, districts) =
+            (self.units, self.boundaries, self.today, self.districts);
         *self
             .cache
             .entry((recorded, village_today))
@@ -162,7 +165,7 @@ impl Places<'_> {
                 };
                 [
                     units.province_of(commune),
-                    units.district_of(commune),
+                    districts.then(|| units.district_of(commune)).flatten(),
                     Some(commune),
                 ]
             })
@@ -182,6 +185,7 @@ pub fn rates(
         units,
         boundaries,
         today,
+        districts: keys.contains(&Key::District),
         cache: FxHashMap::default(),
     };
     // Each household's key is resolved to its combination of (commune, village, ethnicity, area),
@@ -218,7 +222,7 @@ pub fn rates(
             if value == u32::MAX {
                 String::new() // a commune without a former district
             } else {
-                units.get(UnitId(value)).code.clone()
+                units.get(UnitId(value)).code.to_owned()
             }
         }
         Key::Village => snapshot

@@ -164,8 +164,10 @@ impl Date {
     pub fn parse(raw: &str) -> Result<Self, InvalidValue> {
         let raw = raw.trim();
         let bad = || invalid("a date is written YYYY-MM-DD or dd/mm/yyyy");
-        let parts: Vec<&str> = raw.split(['-', '/']).collect();
-        let [a, b, c] = parts.as_slice() else {
+        let mut parts = raw.split(['-', '/']);
+        let (Some(a), Some(b), Some(c), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
             return Err(bad());
         };
         let (y, m, d) = if raw.contains('/') {

@@ -31,11 +31,11 @@ pub struct UnitId(pub u32);
 #[derive(Debug, Clone)]
 pub struct Unit {
     pub level: Level,
-    pub code: String,
-    pub name: String,
+    pub code: &'static str,
+    pub name: &'static str,
     /// The kind in the official name: Tỉnh, Thành phố, Huyện, Quận, Xã, Phường, Thị trấn, Đặc khu…
-    pub kind: String,
-    pub parent_code: Option<String>,
+    pub kind: &'static str,
+    pub parent_code: Option<&'static str>,
     /// `None`: in force since before bamho's records begin.
     pub valid_from: Option<Date>,
     /// `None`: still in force.
@@ -50,7 +50,7 @@ impl Unit {
     /// Wards (phường) and towns (thị trấn) are urban; communes (xã) and special zones (đặc khu)
     /// rural. The special zones' status is not confirmed [U]: they are treated as rural.
     pub fn area(&self) -> Area {
-        match self.kind.as_str() {
+        match self.kind {
             "Phường" | "Thị trấn" => Area::Urban,
             _ => Area::Rural,
         }
@@ -78,21 +78,18 @@ pub struct Succession {
 pub struct Units {
     units: Vec<Unit>,
     /// Per level (province, district, commune): every unit that ever had a code.
-    by_code: [FxHashMap<String, Vec<UnitId>>; 3],
+    by_code: [FxHashMap<&'static str, Vec<UnitId>>; 3],
+    /// The list of successions, read when first followed: most commands never follow one.
+    successions_csv: &'static str,
+    links: OnceLock<Links>,
+}
+
+/// The successions between units, and each unit's by index.
+#[derive(Debug, Default)]
+struct Links {
     successors: FxHashMap<UnitId, Vec<usize>>,
     predecessors: FxHashMap<UnitId, Vec<usize>>,
     successions: Vec<Succession>,
-}
-
-/// A succession as its list says it: level, codes before and after, the day, the legal basis,
-/// whether it is the default for a divided unit.
-struct SuccessionRow<'a> {
-    level: Level,
-    from_code: &'a str,
-    to_code: &'a str,
-    effective: &'a str,
-    legal_basis: &'a str,
-    is_default: bool,
 }
 
 /// The embedded lists were not what bamho expects: which list, which line, why.
@@ -184,50 +181,25 @@ impl Units {
         })
     }
 
-    pub fn from_csv(units_csv: &str, successions_csv: &str) -> Result<Self, ListError> {
-        // The successions are read meanwhile (every command that reads households waits on this).
-        std::thread::scope(|scope| {
-            let successions = scope.spawn(|| {
-                records::<6>("successions.csv", successions_csv)
-                    .map(|row| {
-                        let (line, [lvl, from_code, to_code, effective, legal_basis, default]) =
-                            row?;
-                        Ok(SuccessionRow {
-                            level: level("successions.csv", line, lvl)?,
-                            from_code,
-                            to_code,
-                            effective,
-                            legal_basis,
-                            is_default: default == "1",
-                        })
-                    })
-                    .collect::<Result<Vec<_>, ListError>>()
-            });
-            let units = Self::read_units(units_csv)?;
-            let successions = successions
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
-            Ok(units.with_successions(successions))
-        })
-    }
-
-    fn read_units(units_csv: &str) -> Result<Self, ListError> {
+    /// The units of `units_csv`, and the successions of `successions_csv`, which are read when
+    /// first followed (a malformed list of successions then stops the program).
+    pub fn from_csv(
+        units_csv: &'static str,
+        successions_csv: &'static str,
+    ) -> Result<Self, ListError> {
         let mut units = Vec::new();
-        let mut by_code: [FxHashMap<String, Vec<UnitId>>; 3] = Default::default();
+        let mut by_code: [FxHashMap<&'static str, Vec<UnitId>>; 3] = Default::default();
         for row in records::<7>("units.csv", units_csv) {
             let (line, [lvl, code, name, kind, parent_code, valid_from, valid_to]) = row?;
             let level = level("units.csv", line, lvl)?;
             let id = UnitId(units.len() as u32);
-            by_code[level as usize]
-                .entry(code.to_owned())
-                .or_default()
-                .push(id);
+            by_code[level as usize].entry(code).or_default().push(id);
             units.push(Unit {
                 level,
-                code: code.to_owned(),
-                name: name.to_owned(),
-                kind: kind.to_owned(),
-                parent_code: (!parent_code.is_empty()).then(|| parent_code.to_owned()),
+                code,
+                name,
+                kind,
+                parent_code: (!parent_code.is_empty()).then_some(parent_code),
                 valid_from: optional_date(valid_from),
                 valid_to: optional_date(valid_to),
             });
@@ -235,38 +207,47 @@ impl Units {
         Ok(Self {
             units,
             by_code,
-            successors: FxHashMap::default(),
-            predecessors: FxHashMap::default(),
-            successions: Vec::new(),
+            successions_csv,
+            links: OnceLock::new(),
         })
     }
 
-    fn with_successions(mut self, rows: Vec<SuccessionRow<'_>>) -> Self {
-        let this = &mut self;
-        for row in rows {
-            let Some(effective) = optional_date(row.effective) else {
+    fn links(&self) -> &Links {
+        self.links.get_or_init(|| {
+            self.read_links()
+                .unwrap_or_else(|e| panic!("the list of successions is malformed: {e}"))
+        })
+    }
+
+    /// Reads the successions between the units; one naming a unit not in force on its day is
+    /// left out.
+    fn read_links(&self) -> Result<Links, ListError> {
+        let mut links = Links::default();
+        for row in records::<6>("successions.csv", self.successions_csv) {
+            let (line, [lvl, from_code, to_code, effective, legal_basis, default]) = row?;
+            let level = level("successions.csv", line, lvl)?;
+            let Some(effective) = optional_date(effective) else {
                 continue;
             };
-            let before = effective.pred();
             let (Some(from), Some(to)) = (
-                this.find(row.level, row.from_code, before),
-                this.find(row.level, row.to_code, effective),
+                self.find(level, from_code, effective.pred()),
+                self.find(level, to_code, effective),
             ) else {
                 continue;
             };
-            let index = this.successions.len();
-            this.successors.entry(from).or_default().push(index);
-            this.predecessors.entry(to).or_default().push(index);
-            this.successions.push(Succession {
-                level: row.level,
+            let index = links.successions.len();
+            links.successors.entry(from).or_default().push(index);
+            links.predecessors.entry(to).or_default().push(index);
+            links.successions.push(Succession {
+                level,
                 from,
                 to,
                 effective,
-                legal_basis: row.legal_basis.to_owned(),
-                is_default: row.is_default,
+                legal_basis: legal_basis.to_owned(),
+                is_default: default == "1",
             });
         }
-        self
+        Ok(links)
     }
 
     pub fn len(&self) -> usize {
@@ -289,7 +270,7 @@ impl Units {
     }
 
     pub fn successions(&self) -> &[Succession] {
-        &self.successions
+        &self.links().successions
     }
 
     /// The unit with this code in force on `day`.
@@ -311,7 +292,7 @@ impl Units {
     /// The parent unit (district or province) in force on the child's last day.
     pub fn parent(&self, id: UnitId) -> Option<UnitId> {
         let unit = self.get(id);
-        let parent_code = unit.parent_code.as_deref()?;
+        let parent_code = unit.parent_code?;
         let day = unit.valid_to.or(unit.valid_from)?;
         let level = match (unit.level, unit.valid_to.is_some()) {
             (Level::Commune, true) => Level::District,
@@ -339,8 +320,9 @@ impl Units {
             return Some(parent);
         }
         let mut found = None;
-        for &index in self.predecessors.get(&commune)? {
-            let district = self.district_of(self.successions[index].from)?;
+        let links = self.links();
+        for &index in links.predecessors.get(&commune)? {
+            let district = self.district_of(links.successions[index].from)?;
             if found.is_some_and(|d| d != district) {
                 return None;
             }
@@ -357,12 +339,13 @@ impl Units {
             if self.get(current).in_force_on(day) {
                 return Some(current);
             }
-            let next = self.successors.get(&current)?;
+            let links = self.links();
+            let next = links.successors.get(&current)?;
             let chosen = next
                 .iter()
-                .find(|i| self.successions[**i].is_default)
+                .find(|i| links.successions[**i].is_default)
                 .or_else(|| next.first())?;
-            current = self.successions[*chosen].to;
+            current = links.successions[*chosen].to;
         }
         None
     }
@@ -385,19 +368,32 @@ mod tests {
     }
 
     #[test]
+    #[should_panic(expected = "successions.csv, line 2: unknown level")]
+    fn a_malformed_list_of_successions_stops_the_program_when_first_followed() {
+        let units = "level,code,name,kind,parent_code,valid_from,valid_to\n";
+        let successions = "level,from_code,to_code,effective,legal_basis,is_default\n\
+                           region,1,2,2025-07-01,x,1\n";
+        let units = Units::from_csv(units, successions).unwrap();
+        let _ = units.successions();
+    }
+
+    #[test]
     fn a_malformed_list_is_refused_with_its_line() {
         let header = "# source\nlevel,code,name,kind,parent_code,valid_from,valid_to\n";
         let successions = "level,from_code,to_code,effective,legal_basis,is_default\n";
         let good = "province,31,Hải Phòng,Thành phố,,,\n";
-        let units = Units::from_csv(&format!("{header}{good}"), successions).unwrap();
+        let units = Units::from_csv(format!("{header}{good}").leak(), successions).unwrap();
         assert_eq!(units.len(), 1);
         for (bad, why) in [
-            ("province,31,\"Hải, Phòng\",Thành phố,,,\n", "without quotes"),
+            (
+                "province,31,\"Hải, Phòng\",Thành phố,,,\n",
+                "without quotes",
+            ),
             ("province,31,Hải Phòng,Thành phố,,\n", "expected 7 fields"),
             ("province,31,Hải Phòng,Thành phố,,,,\n", "expected 7 fields"),
             ("region,31,Hải Phòng,Thành phố,,,\n", "unknown level"),
         ] {
-            let err = Units::from_csv(&format!("{header}{good}{bad}"), successions)
+            let err = Units::from_csv(format!("{header}{good}{bad}").leak(), successions)
                 .unwrap_err()
                 .to_string();
             assert!(err.starts_with("units.csv, line 4: "), "{err}");

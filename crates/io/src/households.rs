@@ -47,19 +47,19 @@ pub const REQUIRED: [&str; 10] = [
 
 /// Resolves (commune code, year) to the unit in force at that review, once per pair.
 #[derive(Debug, Default)]
-struct CommuneCache(HashMap<(String, u16), Option<(UnitId, String)>>);
+struct CommuneCache(HashMap<(String, u16), Option<(UnitId, &'static str)>>);
 
 impl CommuneCache {
-    fn get(&mut self, code: &str, year: Year) -> Option<(UnitId, String)> {
-        self.0
+    fn get(&mut self, code: &str, year: Year) -> Option<(UnitId, &'static str)> {
+        *self
+            .0
             .entry((code.to_owned(), year.get()))
             .or_insert_with(|| {
                 let units = Units::national();
                 let unit = units.find(Level::Commune, code, review_day(year))?;
-                let province = units.province_of(unit).map(|p| units.get(p).code.clone())?;
+                let province = units.province_of(unit).map(|p| units.get(p).code)?;
                 Some((unit, province))
             })
-            .clone()
     }
 }
 

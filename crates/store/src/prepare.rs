@@ -24,8 +24,8 @@ pub fn plan<'b>(batch: &'b Batch, today: Date) -> Result<Plan<'b>, Errors> {
     let mut village_seen: HashMap<&str, &RowRef> = HashMap::new();
     for (at, r) in &batch.households {
         let commune_today = units.successor_on(r.commune, today).map_or_else(
-            || units.get(r.commune).code.clone(),
-            |c| units.get(c).code.clone(),
+            || units.get(r.commune).code.to_owned(),
+            |c| units.get(c).code.to_owned(),
         );
         let village = r.village.as_str();
         match plan.villages.get(village) {
@@ -39,7 +39,7 @@ pub fn plan<'b>(batch: &'b Batch, today: Date) -> Result<Plan<'b>, Errors> {
             }
             Some(_) => {}
             None => {
-                plan.villages.insert(village, commune_today);
+                plan.villages.insert(village, commune_today.to_owned());
                 village_seen.insert(village, at);
             }
         }

@@ -38,10 +38,10 @@ pub fn units() -> Vec<UnitRow> {
         .map(|(_, u)| {
             (
                 level(u.level).to_owned(),
-                u.code.clone(),
-                u.name.clone(),
-                u.kind.clone(),
-                u.parent_code.clone(),
+                u.code.to_owned(),
+                u.name.to_owned(),
+                u.kind.to_owned(),
+                u.parent_code.map(str::to_owned),
                 u.valid_from.map(|d| d.to_string()),
                 u.valid_to.map(|d| d.to_string()),
             )
@@ -57,8 +57,8 @@ pub fn successions() -> Vec<(String, String, String, String, String, i64)> {
         .map(|s| {
             (
                 level(s.level).to_owned(),
-                u.get(s.from).code.clone(),
-                u.get(s.to).code.clone(),
+                u.get(s.from).code.to_owned(),
+                u.get(s.to).code.to_owned(),
                 s.effective.to_string(),
                 s.legal_basis.clone(),
                 i64::from(s.is_default),

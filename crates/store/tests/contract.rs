@@ -211,7 +211,7 @@ async fn scope_keeps_the_villages_lying_in_a_commune_today(store: Arc<dyn Store>
     let expected = all
         .commune
         .iter()
-        .filter(|c| ["23362", "23365"].contains(&units.get(**c).code.as_str()))
+        .filter(|c| ["23362", "23365"].contains(&units.get(**c).code))
         .count();
     assert_eq!(ngoc_linh.len(), expected);
     assert!(expected > 0 && expected < all.len());
@@ -871,7 +871,7 @@ async fn a_year_carries_forward_households_not_reviewed_again(store: Arc<dyn Sto
         commune_code: bamho_domain::units::Units::national()
             .get(first.commune)
             .code
-            .clone(),
+            .to_owned(),
         area: first.area.as_str().into(),
         agricultural: first.agricultural,
         head_ethnicity: first.head_ethnicity.clone(),
@@ -1250,7 +1250,7 @@ async fn decide_all(store: &dyn Store, batch: &Batch) {
     let units = bamho_domain::Units::national();
     let mut done = std::collections::BTreeSet::new();
     for (_, r) in &batch.households {
-        let key = (r.year.get(), units.get(r.commune).code.clone());
+        let key = (r.year.get(), units.get(r.commune).code.to_owned());
         if done.insert(key.clone()) {
             let decision = Decision {
                 commune_code: key.1,

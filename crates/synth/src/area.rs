@@ -121,11 +121,11 @@ fn nation(units: &Units, day: Date, rng: &mut Pcg64Mcg) -> Vec<Commune> {
         }
         let province = units
             .province_of(id)
-            .map(|p| units.get(p).code.clone())
+            .map(|p| units.get(p).code)
             .unwrap_or_default();
-        let region = if cal::NORTHERN_PROVINCES.contains(&province.as_str()) {
+        let region = if cal::NORTHERN_PROVINCES.contains(&province) {
             cal::NORTHERN_MOUNTAINS
-        } else if cal::HIGHLAND_PROVINCES.contains(&province.as_str()) {
+        } else if cal::HIGHLAND_PROVINCES.contains(&province) {
             cal::CENTRAL_HIGHLANDS
         } else {
             cal::ELSEWHERE
@@ -138,12 +138,12 @@ fn nation(units: &Units, day: Date, rng: &mut Pcg64Mcg) -> Vec<Commune> {
         list.push(Commune {
             unit: id,
             share,
-            villages: villages(&unit.code, count),
+            villages: villages(unit.code, count),
             minority: region.minority,
             groups: region.groups,
             poor: (region.poor * scale).min(0.9),
             near_poor: (region.near_poor * scale.sqrt()).min(0.09),
-            id_province: province,
+            id_province: province.to_owned(),
         });
     }
     for c in &mut list {

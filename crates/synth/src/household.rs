@@ -126,10 +126,10 @@ impl<'y> Simulator<'y> {
                 let unit = units
                     .successor_on(commune.unit, review_day(*year))
                     .unwrap_or(commune.unit);
-                let province = units.province_of(unit).map(|p| units.get(p).code.clone());
+                let province = units.province_of(unit).map(|p| units.get(p).code);
                 Place {
-                    province: province.unwrap_or_default(),
-                    commune: units.get(unit).code.clone(),
+                    province: province.unwrap_or_default().to_owned(),
+                    commune: units.get(unit).code.to_owned(),
                     area: units.get(unit).area().as_str(),
                 }
             })

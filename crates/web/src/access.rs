@@ -27,7 +27,7 @@ pub fn communes_of(code: &str, today: Date) -> Option<Vec<String>> {
             .children(province)
             .into_iter()
             .filter(|c| units.get(*c).level == Level::Commune && units.get(*c).in_force_on(today))
-            .map(|c| units.get(c).code.clone())
+            .map(|c| units.get(c).code.to_owned())
             .collect::<Vec<_>>();
         if let Ok(mut c) = cache.lock() {
             c.insert((code.to_owned(), today), communes.clone());

@@ -254,20 +254,32 @@ fn tmp_rows_only() {
         let (mut rows, mut at, mut sum) = (0u64, 0, 0u64);
         while at < text.len() {
             let row = read_row(text, &mut at, &cx).unwrap().unwrap();
-            sum += row.members + u64::from(row.mask) + row.code.len() as u64 + row.village.len() as u64;
+            sum += row.members
+                + u64::from(row.mask)
+                + row.code.len() as u64
+                + row.village.len() as u64;
             rows += 1;
         }
         let took = start.elapsed();
-        eprintln!("read_row only: {:.0} ns a row ({sum})", took.as_nanos() as f64 / rows as f64);
+        eprintln!(
+            "read_row only: {:.0} ns a row ({sum})",
+            took.as_nanos() as f64 / rows as f64
+        );
         let start = std::time::Instant::now();
         let mut n = 0u64;
         for line in text.split(|b| *b == b'\n') {
             n += line.iter().filter(|b| **b == b',').count() as u64;
         }
-        eprintln!("count commas: {:.0} ns a row ({n})", start.elapsed().as_nanos() as f64 / rows as f64);
+        eprintln!(
+            "count commas: {:.0} ns a row ({n})",
+            start.elapsed().as_nanos() as f64 / rows as f64
+        );
         let start = std::time::Instant::now();
         let n = memchr::memchr2_iter(b',', b'\n', text).fold(0usize, |a, p| a ^ p);
-        eprintln!("memchr2_iter: {:.0} ns a row ({n})", start.elapsed().as_nanos() as f64 / rows as f64);
+        eprintln!(
+            "memchr2_iter: {:.0} ns a row ({n})",
+            start.elapsed().as_nanos() as f64 / rows as f64
+        );
         let start = std::time::Instant::now();
         let mut n = 0u64;
         for chunk in text.chunks_exact(32) {
@@ -280,6 +292,9 @@ fn tmp_rows_only() {
                 m &= m - 1;
             }
         }
-        eprintln!("bitmask 32: {:.0} ns a row ({n})", start.elapsed().as_nanos() as f64 / rows as f64);
+        eprintln!(
+            "bitmask 32: {:.0} ns a row ({n})",
+            start.elapsed().as_nanos() as f64 / rows as f64
+        );
     }
 }

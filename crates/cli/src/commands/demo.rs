@@ -258,7 +258,7 @@ async fn build(store: &dyn Store) -> anyhow::Result<()> {
         .households
         .iter()
         .filter(|(_, r)| r.year == open)
-        .map(|(_, r)| units.get(r.commune).code.clone())
+        .map(|(_, r)| units.get(r.commune).code.to_owned())
         .collect();
     for commune in communes {
         store.open_review(&commune, open, review_day(open)).await?;
@@ -275,7 +275,7 @@ async fn recognise(store: &dyn Store, batch: &Batch, at: &str) -> anyhow::Result
         .households
         .iter()
         .filter(|(_, r)| r.year.get() == 2025)
-        .map(|(_, r)| units.get(r.commune).code.clone())
+        .map(|(_, r)| units.get(r.commune).code.to_owned())
         .collect();
     for commune in &communes {
         for year in 2022..OPEN_YEAR {
@@ -307,7 +307,7 @@ async fn decide_past_reviews(store: &dyn Store, batch: &Batch, at: &str) -> anyh
         .households
         .iter()
         .filter(|(_, r)| r.year.get() < OPEN_YEAR)
-        .map(|(_, r)| (r.year.get(), units.get(r.commune).code.clone()))
+        .map(|(_, r)| (r.year.get(), units.get(r.commune).code.to_owned()))
         .collect();
     for (n, (year, commune)) in decided.into_iter().enumerate() {
         let y = Year::new(year).map_err(|e| anyhow::anyhow!("{e}"))?;

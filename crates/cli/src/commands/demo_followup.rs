@@ -209,7 +209,7 @@ fn households(batch: &Batch) -> Vec<Household> {
                 classes: BTreeMap::new(),
             });
         // The latest record places the household today.
-        h.commune.clone_from(&units.get(r.commune).code);
+        units.get(r.commune).code.clone_into(&mut h.commune);
         h.village = r.village.as_str().to_owned();
         let year = r.year.get();
         if year <= LAST_DECIDED

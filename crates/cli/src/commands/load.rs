@@ -53,7 +53,7 @@ pub fn reach_for(scope: Option<&str>, today: Date) -> bamho_store::Reach {
                 .filter(|c| {
                     units.get(*c).level == Level::Commune && units.get(*c).in_force_on(today)
                 })
-                .map(|c| units.get(c).code.clone())
+                .map(|c| units.get(c).code.to_owned())
                 .collect(),
         );
     }

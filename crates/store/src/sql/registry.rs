@@ -182,9 +182,9 @@ macro_rules! registry_impl {
                     );
                     qb.push_values(chunk, |mut b, (hid, r, _)| {
                         let units = Units::national();
-                        let province = units.province_of(r.commune).map(|p| units.get(p).code.clone()).unwrap_or_default();
+                        let province = units.province_of(r.commune).map(|p| units.get(p).code.to_owned()).unwrap_or_default();
                         b.push_bind(*hid).push_bind(i64::from(r.year.get())).push_bind("periodic")
-                            .push_bind(province).push_bind(units.get(r.commune).code.clone())
+                            .push_bind(province).push_bind(units.get(r.commune).code.to_owned())
                             .push_bind(villages[r.village.as_str()]).push_bind(r.area.as_str())
                             .push_bind(i64::from(r.agricultural)).push_bind(r.head_ethnicity.clone())
                             .push_bind(i64::from(r.members))

@@ -55,12 +55,12 @@ fn outside_scope(s: &Signed, batch: &Batch, errors: &mut Errors) {
     for (at, h) in &batch.households {
         let now = units
             .successor_on(h.commune, today)
-            .map(|u| units.get(u).code.clone());
+            .map(|u| units.get(u).code.to_owned());
         if !now.is_some_and(|c| communes.contains(&c)) {
             errors.push(bamho_io::RowError::at(
                 at,
                 "commune_code",
-                &units.get(h.commune).code,
+                units.get(h.commune).code,
                 "this commune is not one of yours: only your communes' households are imported",
             ));
         }

@@ -264,9 +264,9 @@ pub async fn view_survey_post(
             year: year.get(),
             province_code: units
                 .province_of(unit)
-                .map(|p| units.get(p).code.clone())
+                .map(|p| units.get(p).code.to_owned())
                 .unwrap_or_default(),
-            commune_code: units.get(unit).code.clone(),
+            commune_code: units.get(unit).code.to_owned(),
             area: assessment.area.as_str().to_owned(),
             agricultural,
             head_ethnicity,

@@ -85,7 +85,7 @@ impl TestApp {
         let units = bamho_domain::Units::national();
         let mut done = std::collections::BTreeSet::new();
         for (_, r) in &synthetic().households {
-            let key = (r.year, units.get(r.commune).code.clone());
+            let key = (r.year, units.get(r.commune).code.to_owned());
             if done.insert(key.clone()) {
                 let decision = bamho_store::Decision {
                     commune_code: key.1,
