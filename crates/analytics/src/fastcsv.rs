@@ -562,10 +562,7 @@ fn read_chunked(
     let header = &carry[bom..header_end];
     let columns = Columns::from_header(header.strip_suffix(b"\r").unwrap_or(header), standard)?;
     carry.drain(..=header_end);
-    let t0 = std::time::Instant::now();
     let places = places(year);
-    eprintln!("TMP places {:?}", t0.elapsed());
-    let t0 = std::time::Instant::now();
     let year_text = year.get().to_string();
     let cx = Context {
         columns: &columns,
@@ -641,16 +638,12 @@ fn read_chunked(
         }
         read.map(|()| parts)
     })?;
-    eprintln!("TMP parse {:?}", t0.elapsed());
-    let t0 = std::time::Instant::now();
     parts.sort_unstable_by_key(|(index, _)| *index);
     let parts = parts
         .into_iter()
         .map(|(_, part)| part)
         .collect::<Result<Vec<_>, _>>()?;
-    let r = assemble(year, standard, parts);
-    eprintln!("TMP assemble {:?}", t0.elapsed());
-    r
+    assemble(year, standard, parts)
 }
 
 /// Joins the parts in file order, refusing a repeated household (looked for meanwhile).

@@ -11,9 +11,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let t0 = std::time::Instant::now();
     let args = cli::Cli::parse();
-    eprintln!("TMP args {:?}", t0.elapsed());
     match commands::run(args) {
         Ok(code) => code,
         Err(e) => {

@@ -69,17 +69,13 @@ pub async fn run(
         },
         (None, None) => bail!("give --db or --input"),
     };
-    let t0 = std::time::Instant::now();
     let report = rates(&snapshot, &keys, boundaries, today, &scope);
-    eprintln!("TMP rates {:?}", t0.elapsed());
-    let t0 = std::time::Instant::now();
     let mut w = output(out)?;
     match format {
         Format::Json => writeln!(w, "{}", serde_json::to_string_pretty(&report)?)?,
         Format::Table => write_table(&mut w, &report, &keys, args.lang, today)?,
     }
     w.flush()?;
-    eprintln!("TMP write {:?}", t0.elapsed());
     Ok(ExitCode::SUCCESS)
 }
 
