@@ -181,6 +181,9 @@ struct Part {
     rows: Snapshot,
     /// The part's villages, in order of first sight.
     villages: Vec<Vec<u8>>,
+    /// The first and last household codes, when every code is greater than the one before it
+    /// (files are mostly in code order: then no household can repeat, and no search is needed).
+    ascending: Option<(Vec<u8>, Vec<u8>)>,
 }
 
 struct Context<'c> {
@@ -423,6 +426,7 @@ fn parse_part(text: &[u8], cx: &Context<'_>) -> Result<Part, Unsupported> {
     let mut by_hash: FxHashMap<u64, u32> = FxHashMap::default();
     let mut recent = [(u128::MAX, 0u32); 4];
     let groups = EthnicGroups::national().all().len() as u64;
+    let (mut ascending, mut first, mut previous): (bool, &[u8], &[u8]) = (true, &[], &[]);
     let mut at = 0;
     while at < text.len() {
         match text[at..] {
@@ -500,6 +504,15 @@ fn parse_part(text: &[u8], cx: &Context<'_>) -> Result<Part, Unsupported> {
         part.rows.class.push(classification.class);
         part.rows.deprived.push(row.mask);
         part.rows.household.push(household_key(row.code));
+        if first.is_empty() {
+            first = row.code;
+        } else {
+            ascending &= row.code > previous;
+        }
+        previous = row.code;
+    }
+    if ascending && !first.is_empty() {
+        part.ascending = Some((first.to_vec(), previous.to_vec()));
     }
     Ok(part)
 }
@@ -646,10 +659,11 @@ fn read_chunked(
     assemble(year, standard, parts)
 }
 
-/// Joins the parts in file order, refusing a repeated household (looked for meanwhile).
+/// Joins the parts in file order, refusing a repeated household (looked for meanwhile, unless
+/// the codes ascend through the whole file).
 fn assemble(year: Year, standard: &Standard, parts: Vec<Part>) -> Result<Snapshot, Unsupported> {
     let (repeats, snapshot) = rayon::join(
-        || has_repeats(&parts),
+        || !ascending(&parts) && has_repeats(&parts),
         || {
             let mut snapshot = Snapshot::new(year, &standard.id);
             // Each part's villages by their index in the snapshot.
@@ -705,6 +719,22 @@ fn concat<T: Copy>(column: &mut Vec<T>, parts: &[Part], of: impl Fn(&Part) -> &V
     for part in parts {
         column.extend_from_slice(of(part));
     }
+}
+
+/// Whether the household codes ascend through every part and from each part to the next: then no
+/// household appears twice.
+fn ascending(parts: &[Part]) -> bool {
+    let mut last: Option<&[u8]> = None;
+    for part in parts.iter().filter(|p| !p.rows.household.is_empty()) {
+        let Some((first, end)) = &part.ascending else {
+            return false;
+        };
+        if last.is_some_and(|last| first.as_slice() <= last) {
+            return false;
+        }
+        last = Some(end);
+    }
+    true
 }
 
 /// Whether any household key appears twice. The keys are hashes, spread evenly: they are dealt

@@ -160,6 +160,41 @@ fn anything_doubtful_goes_to_the_validating_reader() {
 }
 
 #[test]
+fn codes_in_order_need_no_search_for_repeats_and_a_repeat_is_still_found() {
+    let part = |codes: Option<(&str, &str)>| {
+        let mut part = Part::default();
+        part.rows.household.push(1);
+        part.ascending = codes.map(|(a, b)| (a.as_bytes().to_vec(), b.as_bytes().to_vec()));
+        part
+    };
+    let empty = Part::default();
+    assert!(ascending(&[
+        part(Some(("A", "C"))),
+        empty,
+        part(Some(("D", "E")))
+    ]));
+    assert!(!ascending(&[
+        part(Some(("A", "C"))),
+        part(Some(("C", "E")))
+    ]));
+    assert!(!ascending(&[part(Some(("A", "C"))), part(None)]));
+
+    // A household repeated right after itself, or out of order, is found by the search.
+    let good = String::from_utf8(generated(200, 2025..=2025)).unwrap();
+    let year = Year::new(2025).unwrap();
+    let rows: Vec<&str> = good.lines().collect();
+    let twice = format!("{}\n{}\n", rows[..=5].join("\n"), rows[5..].join("\n"));
+    assert_eq!(fast(twice.as_bytes(), year).err(), Some(Unsupported));
+    let mut shuffled = rows[1..].to_vec();
+    shuffled.reverse();
+    let backwards = format!("{}\n{}\n", rows[0], shuffled.join("\n"));
+    assert_eq!(
+        fast(backwards.as_bytes(), year).unwrap().len(),
+        rows.len() - 1
+    );
+}
+
+#[test]
 fn where_the_chunks_end_does_not_change_the_answer() {
     let bytes = generated(400, 2024..=2025);
     let year = Year::new(2025).unwrap();

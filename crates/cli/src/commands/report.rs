@@ -72,7 +72,10 @@ pub async fn run(
     let report = rates(&snapshot, &keys, boundaries, today, &scope);
     let mut w = output(out)?;
     match format {
-        Format::Json => writeln!(w, "{}", serde_json::to_string_pretty(&report)?)?,
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut w, &report)?;
+            writeln!(w)?;
+        }
         Format::Table => write_table(&mut w, &report, &keys, args.lang, today)?,
     }
     w.flush()?;
