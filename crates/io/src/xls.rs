@@ -3,8 +3,10 @@
 //! Vietnamese encodings these files were typed in (see [`crate::xlsx`]).
 //!
 //! The workbook stream is a sequence of records (type, length, data). Its globals list the fonts
-//! (`FONT`), the cell formats that point at them (`XF`) and where each sheet begins
-//! (`BOUNDSHEET`); a sheet's text cells (`LABELSST`, `LABEL`, `RSTRING`) name their format.
+//! (`FONT`), the number formats (`FORMAT`), the cell formats that point at them (`XF`) and where
+//! each sheet begins (`BOUNDSHEET`); a sheet's cell records name their format, and its merged
+//! ranges, column widths and row heights have records of their own — what fix-text carries into
+//! the .xlsx it writes.
 
 use std::io::{Cursor, Read};
 
@@ -23,6 +25,14 @@ const BOUNDSHEET: u16 = 0x0085;
 const LABELSST: u16 = 0x00FD;
 const LABEL: u16 = 0x0204;
 const RSTRING: u16 = 0x00D6;
+const FORMAT: u16 = 0x041E;
+const MERGEDCELLS: u16 = 0x00E5;
+const COLINFO: u16 = 0x007D;
+const ROW: u16 = 0x0208;
+const MULRK: u16 = 0x00BD;
+const MULBLANK: u16 = 0x00BE;
+/// Cell records that begin with row, column and format: NUMBER, RK, BLANK, BOOLERR, FORMULA.
+const SINGLE_CELLS: [u16; 5] = [0x0203, 0x027E, 0x0201, 0x0205, 0x0006];
 
 /// Whether the bytes are a compound file, as an .xls is.
 pub fn is_xls(bytes: &[u8]) -> bool {
@@ -62,8 +72,13 @@ fn short_string(data: &[u8], at: usize, biff8: bool) -> Option<String> {
                 .collect(),
         );
     }
-    let wide = data.get(at + 1)? & 1 == 1;
-    let chars = data.get(at + 2..)?;
+    characters(data, at + 1, len)
+}
+
+/// `len` characters after the flags byte at `at`, which says whether each takes one byte or two.
+fn characters(data: &[u8], at: usize, len: usize) -> Option<String> {
+    let wide = data.get(at)? & 1 == 1;
+    let chars = data.get(at + 1..)?;
     if wide {
         let units: Vec<u16> = chars
             .get(..len * 2)?
@@ -126,15 +141,6 @@ pub struct Workbook {
     pub number_formats: std::collections::HashMap<u16, String>,
     pub sheets: Vec<Sheet>,
 }
-
-const FORMAT: u16 = 0x041E;
-const MERGEDCELLS: u16 = 0x00E5;
-const COLINFO: u16 = 0x007D;
-const ROW: u16 = 0x0208;
-const MULRK: u16 = 0x00BD;
-const MULBLANK: u16 = 0x00BE;
-/// Cell records that begin with row, column and format: NUMBER, RK, BLANK, BOOLERR, FORMULA.
-const SINGLE_CELLS: [u16; 5] = [0x0203, 0x027E, 0x0201, 0x0205, 0x0006];
 
 impl Workbook {
     /// Reads an .xls workbook's fonts, formats and layout. An encrypted workbook is refused.
@@ -241,19 +247,7 @@ fn format(data: &[u8], biff8: bool) -> Format {
 
 /// A string with a two-byte length (BIFF8's number formats), then flags and characters.
 fn long_string(data: &[u8], at: usize) -> Option<String> {
-    let len = usize::from(u16_at(data, at)?);
-    let wide = data.get(at + 2)? & 1 == 1;
-    let chars = data.get(at + 3..)?;
-    if wide {
-        let units: Vec<u16> = chars
-            .get(..len * 2)?
-            .chunks_exact(2)
-            .map(|p| u16::from_le_bytes([p[0], p[1]]))
-            .collect();
-        Some(String::from_utf16_lossy(&units))
-    } else {
-        Some(chars.get(..len)?.iter().map(|&b| char::from(b)).collect())
-    }
+    characters(data, at + 2, usize::from(u16_at(data, at)?))
 }
 
 /// A sheet's records from its BOF at `at` to its EOF.
