@@ -551,11 +551,14 @@ fn renamed(e: &BytesStart, fonts: &HashMap<String, &'static str>) -> Option<Byte
             && a.normalized_value(XmlVersion::Implicit1_0)
                 .is_ok_and(|v| fonts.contains_key(first_family(&v)))
     };
-    if !e.attributes().flatten().any(|a| legacy(&a)) {
+    // An element whose attributes do not all read is left as it is: rebuilding it from the ones
+    // that do would change it.
+    let attributes: Vec<_> = e.attributes().collect::<std::result::Result<_, _>>().ok()?;
+    if !attributes.iter().any(legacy) {
         return None;
     }
     let mut out = BytesStart::new(e.name().as_ref().to_owned());
-    for a in e.attributes().flatten() {
+    for a in attributes {
         if legacy(&a) {
             let old = a
                 .normalized_value(XmlVersion::Implicit1_0)
@@ -674,6 +677,17 @@ pub(crate) mod tests {
         let first = archive.by_index(0).unwrap();
         assert_eq!(first.name().unwrap(), "mimetype");
         assert_eq!(first.compression(), zip::CompressionMethod::Stored);
+    }
+
+    #[test]
+    fn an_element_whose_attributes_do_not_read_is_left_as_it_is() {
+        let xml = br#"<s><f svg:font-family=".VnTime" junk/><f svg:font-family=".VnTime"/></s>"#;
+        let fonts = HashMap::from([(".VnTime".to_owned(), "Times New Roman")]);
+        let out = rewrite(STYLES, xml, &HashMap::new(), &fonts).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            r#"<s><f svg:font-family=".VnTime" junk/><f svg:font-family="&apos;Times New Roman&apos;"/></s>"#
+        );
     }
 
     #[test]

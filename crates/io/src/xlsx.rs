@@ -562,7 +562,9 @@ fn rewrite(
             }
             Event::Start(ref e) | Event::Empty(ref e)
                 if matches!(e.local_name().as_ref(), "name" | "rFont")
-                    && attr(e, "val").is_some_and(|v| fonts.contains_key(&v)) =>
+                    && attr(e, "val").is_some_and(|v| fonts.contains_key(&v))
+                    // Rebuilt from its attributes only when they all read: else it would change.
+                    && e.attributes().all(|a| a.is_ok()) =>
             {
                 let tag = e.name().as_ref().to_owned();
                 let mut renamed = BytesStart::new(tag);
