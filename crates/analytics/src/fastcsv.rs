@@ -524,6 +524,8 @@ const CHUNK: usize = 4 << 20;
 /// the input.
 fn fill(reader: &mut impl Read, buf: &mut Vec<u8>, want: usize) -> Result<bool, Unsupported> {
     let missing = want.saturating_sub(buf.len());
+    // Room first: reading into a full vector would grow it a step at a time, copying each time.
+    buf.reserve(missing);
     let got = reader
         .take(missing as u64)
         .read_to_end(buf)
