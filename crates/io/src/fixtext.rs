@@ -190,8 +190,8 @@ fn fix_runs<'a>(
 
 /// Converts every text cell of a workbook and writes it to `out`. An .xlsx or an .ods keeps
 /// everything but its text and its legacy font names (see [`fix_xlsx`], [`fix_ods`]); an .xls
-/// becomes a new .xlsx of its values, each read in its cell's font (numbers stay numbers,
-/// formatting is not carried over). `out` must name the kind written.
+/// becomes a new .xlsx of its values, each read in its cell's font, laid out as the .xls was
+/// (see [`rewrite_values`]; formulas become their values). `out` must name the kind written.
 pub fn fix_workbook(input: &Path, out: &Path) -> Result<Report, FixError> {
     let file = input.display().to_string();
     let read_err = |why: String| FixError::Read {
