@@ -84,7 +84,7 @@ pub struct Units {
     links: OnceLock<Links>,
 }
 
-/// The successions between units, and each unit's by index.
+/// The successions between units, and for each unit the successions it leaves by and comes by.
 #[derive(Debug, Default)]
 struct Links {
     successors: FxHashMap<UnitId, Vec<usize>>,
