@@ -649,15 +649,23 @@ pub(crate) mod tests {
         assert_eq!(cell_ref("A0"), None);
     }
 
+    /// The fonts every reader finds in [`legacy_book`], saved as whichever kind of workbook:
+    /// the heading's, the names', and the workbook's default font. Returns the sheet's fonts.
+    pub(crate) fn assert_legacy_fonts(fonts: &CellFonts) -> &SheetFonts {
+        let sheet = &fonts["Danh sách"];
+        let font = |r, c| sheet.get(&(r, c)).map(String::as_str);
+        assert_eq!(font(0, 0), Some(".VnTimeH"));
+        assert_eq!(font(1, 0), Some(".VnTime"));
+        assert_eq!(font(2, 0), Some("VNI-Times"));
+        assert_eq!(font(4, 0), Some("Calibri"), "the workbook's default font");
+        sheet
+    }
+
     #[test]
     fn each_text_cell_is_read_with_its_font() {
         let fonts = cell_fonts(&legacy_book()).unwrap();
-        let sheet = &fonts["Danh sách"];
-        assert_eq!(sheet[&(0, 0)], ".VnTimeH");
-        assert_eq!(sheet[&(1, 0)], ".VnTime");
-        assert_eq!(sheet[&(2, 0)], "VNI-Times");
+        let sheet = assert_legacy_fonts(&fonts);
         assert_eq!(sheet[&(3, 0)], ".VnTime", "the run names its font");
-        assert_eq!(sheet[&(4, 0)], "Calibri", "the workbook's default font");
         assert!(!sheet.contains_key(&(4, 1)), "numbers have no text");
     }
 
