@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use bamho_text::legacy::{Encoding, Fixed, decode_file, fix_cells, unicode_font};
-use calamine::{Data, Reader};
+use calamine::Data;
 
 use crate::xlsx::{TextCell, TextRun};
 
@@ -235,18 +235,12 @@ pub fn fix_workbook(input: &Path, out: &Path) -> Result<Report, FixError> {
     if zipped {
         crate::limits::check_workbook(&bytes).map_err(read_err)?;
     }
-    let layout = crate::xls::is_xls(&bytes)
-        .then(|| crate::xls::Workbook::read(&bytes).ok())
-        .flatten();
-    let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(&bytes))
-        .map_err(|e| read_err(e.to_string()))?;
-    let mut sheets = Vec::new();
-    for name in book.sheet_names() {
-        let range = book
-            .worksheet_range(&name)
-            .map_err(|e| read_err(format!("sheet {name}: {e}")))?;
-        sheets.push((name, range));
-    }
+    let (sheets, layout) = if crate::xls::is_xls(&bytes) {
+        let mut book = crate::xls::Workbook::read(&bytes).map_err(read_err)?;
+        (crate::sheets::take_values(&mut book), Some(book))
+    } else {
+        (crate::sheets::zipped(&bytes).map_err(read_err)?, None)
+    };
     let (bytes, report) =
         rewrite_values(&sheets, layout.as_ref()).map_err(|e| FixError::Write {
             file: out.display().to_string(),
@@ -261,7 +255,7 @@ pub fn fix_workbook(input: &Path, out: &Path) -> Result<Report, FixError> {
 /// counterpart), number format, alignment and borders, and each sheet its merged ranges, column
 /// widths and row heights.
 fn rewrite_values(
-    sheets: &[(String, calamine::Range<Data>)],
+    sheets: &crate::sheets::Sheets,
     layout: Option<&crate::xls::Workbook>,
 ) -> Result<(Vec<u8>, Report), rust_xlsxwriter::XlsxError> {
     use rust_xlsxwriter::Format;
@@ -271,20 +265,16 @@ fn rewrite_values(
     let no_fonts = crate::xlsx::SheetFonts::new();
     let mut places = Vec::new();
     let mut cells = Vec::new();
-    for (name, range) in sheets {
-        let (top, left) = range.start().unwrap_or((0, 0));
-        for (r, row) in range.rows().enumerate() {
-            for (c, cell) in row.iter().enumerate() {
-                if let Data::String(s) = cell {
-                    let (row, column) = (top + r as u32, left + c as u32);
-                    let font = fonts.get(name).unwrap_or(&no_fonts).get(&(row, column));
-                    places.push(Place {
-                        sheet: name.clone(),
-                        row: row as usize + 1,
-                        column: column as usize + 1,
-                    });
-                    cells.push((s.as_str(), font.map(String::as_str)));
-                }
+    for (name, values) in sheets {
+        for ((row, column), cell) in values {
+            if let Data::String(s) = cell {
+                let font = fonts.get(name).unwrap_or(&no_fonts).get(&(*row, *column));
+                places.push(Place {
+                    sheet: name.clone(),
+                    row: *row as usize + 1,
+                    column: *column as usize + 1,
+                });
+                cells.push((s.as_str(), font.map(String::as_str)));
             }
         }
     }
@@ -293,7 +283,7 @@ fn rewrite_values(
     let mut workbook = rust_xlsxwriter::Workbook::new();
     let mut formats: HashMap<u16, Format> = HashMap::new();
     let date = Format::new().set_num_format("dd/mm/yyyy");
-    for (name, range) in sheets {
+    for (name, values) in sheets {
         let ws = workbook.add_worksheet();
         ws.set_name(name)?;
         let sheet = layout.and_then(|l| l.sheets.iter().find(|s| &s.name == name));
@@ -325,42 +315,40 @@ fn rewrite_values(
                 }
             }
             // Blank cells that carry a format (the borders of a table's empty cells).
+            let filled: std::collections::HashSet<(u32, u32)> =
+                values.iter().map(|(at, _)| *at).collect();
             for &(r, c) in sheet.cells.keys() {
-                if c <= 16_383 && range.get_value((r, c)).is_none_or(|v| *v == Data::Empty) {
+                if c <= 16_383 && !filled.contains(&(r, c)) {
                     let format = format_of(r, c).unwrap_or_default();
                     ws.write_blank(r, c as u16, &format)?;
                 }
             }
         }
-        let (top, left) = range.start().unwrap_or((0, 0));
-        for (r, row) in range.rows().enumerate() {
-            for (c, cell) in row.iter().enumerate() {
-                let (r, c) = (top + r as u32, left + c as u32);
-                let format = format_of(r, c).unwrap_or_default();
-                let c = c as u16;
-                match cell {
-                    Data::String(_) => {
-                        let text = next.next().map_or("", |f| f.text.as_str());
-                        ws.write_string_with_format(r, c, text, &format)?;
-                    }
-                    Data::Float(f) => {
-                        ws.write_number_with_format(r, c, *f, &format)?;
-                    }
-                    Data::Int(i) => {
-                        ws.write_number_with_format(r, c, *i as f64, &format)?;
-                    }
-                    Data::Bool(b) => {
-                        ws.write_boolean_with_format(r, c, *b, &format)?;
-                    }
-                    Data::DateTime(d) => {
-                        let format = if sheet.is_some() { &format } else { &date };
-                        ws.write_number_with_format(r, c, d.as_f64(), format)?;
-                    }
-                    Data::Empty => {}
-                    other => {
-                        ws.write_string_with_format(r, c, other.to_string(), &format)?;
-                    }
-                };
+        for &((r, c), ref cell) in values {
+            let format = format_of(r, c).unwrap_or_default();
+            let c = c as u16;
+            match cell {
+                Data::String(_) => {
+                    let text = next.next().map_or("", |f| f.text.as_str());
+                    ws.write_string_with_format(r, c, text, &format)?;
+                }
+                Data::Float(f) => {
+                    ws.write_number_with_format(r, c, *f, &format)?;
+                }
+                Data::Int(i) => {
+                    ws.write_number_with_format(r, c, *i as f64, &format)?;
+                }
+                Data::Bool(b) => {
+                    ws.write_boolean_with_format(r, c, *b, &format)?;
+                }
+                Data::DateTime(d) => {
+                    let format = if sheet.is_some() { &format } else { &date };
+                    ws.write_number_with_format(r, c, d.as_f64(), format)?;
+                }
+                Data::Empty => {}
+                other => {
+                    ws.write_string_with_format(r, c, other.to_string(), &format)?;
+                }
             }
         }
     }

@@ -12,6 +12,7 @@ pub mod ods;
 pub mod official;
 mod package;
 pub mod parquet;
+pub mod sheets;
 pub mod table;
 pub mod workbook;
 pub mod xls;
@@ -207,7 +208,6 @@ impl Batch {
     }
 
     fn read_workbook(&mut self, name: &str, bytes: &[u8], errors: &mut Errors) {
-        use calamine::Reader;
         let at = RowRef {
             file: name.into(),
             row: 1,
@@ -218,40 +218,20 @@ impl Batch {
             errors.push(RowError::at(&at, "", "", why));
             return;
         }
-        let mut book = match calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)) {
-            Ok(b) => b,
-            Err(e) => {
-                errors.push(RowError::at(
-                    &at,
-                    "",
-                    "",
-                    format!("not a workbook bamho can read: {e}"),
-                ));
-                return;
-            }
+        // The cells' fonts come along: they settle legacy encodings.
+        let (sheets, fonts) = match sheets::read(bytes) {
+            Ok(read) => read,
+            Err(why) => return errors.push(RowError::at(&at, "", "", why)),
         };
-        // The cells' fonts, which settle legacy encodings (calamine does not tell them).
-        let fonts = workbook_fonts(bytes);
         let no_fonts = xlsx::SheetFonts::new();
         let mut any = false;
-        for sheet in book.sheet_names() {
-            let Ok(range) = book.worksheet_range(&sheet) else {
-                continue;
+        for (sheet, values) in &sheets {
+            let rows = match sheets::rows(sheet, values) {
+                Ok(rows) => rows,
+                Err(why) => return errors.push(RowError::at(&at, "", "", why)),
             };
-            let (top, left) = range.start().unwrap_or((0, 0));
-            let mut rows: Vec<Vec<String>> = vec![Vec::new(); top as usize];
-            for row in range.rows() {
-                let mut cells = vec![String::new(); left as usize];
-                cells.extend(row.iter().map(|c| match c {
-                    calamine::Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => {
-                        format!("{}", *f as i64)
-                    }
-                    other => other.to_string(),
-                }));
-                rows.push(cells);
-            }
             let label = format!("{name}, sheet {sheet}");
-            let sheet_fonts = fonts.get(&sheet).unwrap_or(&no_fonts);
+            let sheet_fonts = fonts.get(sheet).unwrap_or(&no_fonts);
             any |= self.read_prepared(&label, &rows, &|_| true, sheet_fonts, errors);
         }
         if !any {

@@ -8,6 +8,10 @@ use std::io::Cursor;
 pub const MAX_UNPACKED: u64 = 256 * 1024 * 1024;
 /// The most any part may grow when unpacked (real sheets compress 5–20 times).
 pub const MAX_RATIO: u64 = 200;
+/// The most cells one sheet may span when read as rows (each row up to its last value, empty
+/// rows counted once): a commune's member list is some thousands of rows of twenty columns,
+/// while a few cells set far apart could otherwise make a small file fill the memory.
+pub const MAX_SHEET_CELLS: u64 = 5_000_000;
 
 /// Checks a zip-based workbook (xlsx, ods) before it is opened; the reason when refused.
 pub fn check_workbook(bytes: &[u8]) -> Result<(), String> {

@@ -1,0 +1,160 @@
+//! The values of any workbook an officer uploads (.xlsx, .ods, .xls), sheet by sheet, and each
+//! text cell's font: what the importer and fix-text read. An .xls is read by [`crate::xls`]; the
+//! zip-based kinds by calamine.
+
+use std::collections::BTreeMap;
+use std::io::{Cursor, Read, Seek};
+
+use calamine::{Data, Ods, Reader, Xlsb, Xlsx, open_workbook_from_rs};
+
+use crate::limits::MAX_SHEET_CELLS;
+use crate::xlsx::CellFonts;
+use crate::{workbook_fonts, xls};
+
+/// A sheet's values by 0-based (row, column); a later value for a cell replaces an earlier one.
+pub type Values = Vec<((u32, u32), Data)>;
+
+/// A workbook's sheets: name and values.
+pub type Sheets = Vec<(String, Values)>;
+
+/// The sheets of a workbook and the font of each text cell; the reason when it cannot be read.
+pub fn read(bytes: &[u8]) -> Result<(Sheets, CellFonts), String> {
+    if xls::is_xls(bytes) {
+        let mut book = xls::Workbook::read(bytes)?;
+        let sheets = take_values(&mut book);
+        Ok((sheets, book.cell_fonts()))
+    } else {
+        Ok((zipped(bytes)?, workbook_fonts(bytes)))
+    }
+}
+
+/// An .xls workbook's values, taken out of it (its layout stays).
+pub fn take_values(book: &mut xls::Workbook) -> Sheets {
+    book.sheets
+        .iter_mut()
+        .map(|s| (s.name.clone(), std::mem::take(&mut s.values)))
+        .collect()
+}
+
+/// The sheets of a zip-based workbook: .xlsx (or .xlsm), .xlsb or .ods.
+pub fn zipped(bytes: &[u8]) -> Result<Sheets, String> {
+    let cursor = || Cursor::new(bytes);
+    if !bytes.starts_with(b"PK") {
+        return Err("not a workbook bamho can read (neither .xlsx, .ods nor .xls)".into());
+    }
+    if let Ok(book) = open_workbook_from_rs::<Xlsx<_>, _>(cursor()) {
+        all(book)
+    } else if let Ok(book) = open_workbook_from_rs::<Ods<_>, _>(cursor()) {
+        all(book)
+    } else {
+        match open_workbook_from_rs::<Xlsb<_>, _>(cursor()) {
+            Ok(book) => all(book),
+            Err(e) => Err(format!("not a workbook bamho can read: {e}")),
+        }
+    }
+}
+
+fn all<RS: Read + Seek, R: Reader<RS>>(mut book: R) -> Result<Sheets, String>
+where
+    R::Error: std::fmt::Display,
+{
+    let mut sheets = Vec::new();
+    for name in book.sheet_names() {
+        let range = book
+            .worksheet_range(&name)
+            .map_err(|e| format!("sheet {name}: {e}"))?;
+        let (top, left) = range.start().unwrap_or((0, 0));
+        let values = range
+            .used_cells()
+            .map(|(r, c, v)| ((top + r as u32, left + c as u32), v.clone()))
+            .collect();
+        sheets.push((name, values));
+    }
+    Ok(sheets)
+}
+
+/// A sheet's values as rows of text, each row as long as its last value (a whole number written
+/// without decimals). Refused when that grid would hold more than [`MAX_SHEET_CELLS`].
+pub fn rows(name: &str, values: &Values) -> Result<Vec<Vec<String>>, String> {
+    let mut widths: BTreeMap<u32, u32> = BTreeMap::new();
+    for &((r, c), _) in values {
+        let width = widths.entry(r).or_default();
+        *width = (*width).max(c.saturating_add(1));
+    }
+    let height = widths
+        .last_key_value()
+        .map_or(0, |(r, _)| u64::from(*r) + 1);
+    let cells = height + widths.values().map(|w| u64::from(*w)).sum::<u64>();
+    if cells > MAX_SHEET_CELLS {
+        return Err(format!(
+            "sheet {name} spreads over {height} rows and {} columns, more than the {MAX_SHEET_CELLS} \
+             cells bamho reads from one sheet: split it, or remove what lies far outside the table",
+            widths.values().max().copied().unwrap_or(0)
+        ));
+    }
+    let mut rows = vec![Vec::new(); height as usize];
+    for (&r, &width) in &widths {
+        rows[r as usize] = vec![String::new(); width as usize];
+    }
+    for ((r, c), value) in values {
+        rows[*r as usize][*c as usize] = match value {
+            Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+            other => other.to_string(),
+        };
+    }
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_are_as_long_as_their_last_value_and_numbers_read_as_written() {
+        let values = vec![
+            ((0, 0), Data::String("Họ và tên".into())),
+            ((0, 2), Data::Float(1985.0)),
+            ((2, 1), Data::Float(2.5)),
+            ((2, 1), Data::Bool(true)),
+        ];
+        let rows = rows("A", &values).unwrap();
+        assert_eq!(
+            rows,
+            [
+                vec!["Họ và tên".to_owned(), String::new(), "1985".into()],
+                vec![],
+                vec![String::new(), "true".into()],
+            ]
+        );
+    }
+
+    #[test]
+    fn a_damaged_xls_is_refused_with_the_reason() {
+        for (name, reason) in [
+            ("truncated-fat", "the file ends before its contents do"),
+            ("odd-sector", "the file ends before its contents do"),
+            ("sector-past-end", "a damaged one: Malformed FAT"),
+        ] {
+            let path = format!("{}/testdata/damaged-{name}.xls", env!("CARGO_MANIFEST_DIR"));
+            let why = read(&std::fs::read(path).unwrap()).unwrap_err();
+            assert!(why.contains(reason), "{name}: {why}");
+        }
+    }
+
+    #[test]
+    fn a_sheet_spread_far_beyond_its_values_is_refused() {
+        let values: Values = (0..70_000)
+            .map(|r| ((r, 255), Data::String("x".into())))
+            .collect();
+        let err = rows("Danh sách", &values).unwrap_err();
+        assert!(
+            err.contains("sheet Danh sách spreads over 70000 rows and 256 columns"),
+            "{err}"
+        );
+        assert!(
+            zipped(b"plain text")
+                .unwrap_err()
+                .contains("not a workbook")
+        );
+    }
+}
