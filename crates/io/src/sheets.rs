@@ -9,7 +9,7 @@ use calamine::{Data, Ods, Reader, Xlsb, Xlsx, open_workbook_from_rs};
 
 use crate::limits::MAX_SHEET_CELLS;
 use crate::xlsx::CellFonts;
-use crate::{workbook_fonts, xls};
+use crate::{workbook_fonts, xls, xlsx};
 
 /// A sheet's values by 0-based (row, column); a later value for a cell replaces an earlier one.
 pub type Values = Vec<((u32, u32), Data)>;
@@ -23,9 +23,33 @@ pub fn read(bytes: &[u8]) -> Result<(Sheets, CellFonts), String> {
         let mut book = xls::Workbook::read(bytes)?;
         let sheets = take_values(&mut book);
         Ok((sheets, book.cell_fonts()))
+    } else if xlsx::is_xlsx(bytes) {
+        let book = xlsx::Book::read(bytes)?;
+        check_extents(&book)?;
+        Ok((calamine_sheets(bytes)?, book.cell_fonts()))
     } else {
         Ok((zipped(bytes)?, workbook_fonts(bytes)))
     }
+}
+
+/// Refuses an .xlsx whose values lie so far apart that the grid over them is larger than bamho
+/// reads (two cells, at A1 and at XFD1048576, span seventeen billion cells).
+fn check_extents(book: &xlsx::Book) -> Result<(), String> {
+    for (name, extent) in book.extents() {
+        if let Some(extent) = extent.filter(|e| e.cells() > MAX_SHEET_CELLS) {
+            return Err(format!(
+                "sheet {name}: its values spread over rows {} to {} and columns {} to {}, \
+                 {} cells — more than the {MAX_SHEET_CELLS} bamho reads from one sheet: remove \
+                 what lies far outside the table, or split it",
+                extent.rows.0,
+                extent.rows.1,
+                extent.columns.0,
+                extent.columns.1,
+                extent.cells()
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// An .xls workbook's values, taken out of it (its layout stays).
@@ -38,10 +62,17 @@ pub fn take_values(book: &mut xls::Workbook) -> Sheets {
 
 /// The sheets of a zip-based workbook: .xlsx (or .xlsm), .xlsb or .ods.
 pub fn zipped(bytes: &[u8]) -> Result<Sheets, String> {
-    let cursor = || Cursor::new(bytes);
     if !bytes.starts_with(b"PK") {
         return Err("not a workbook bamho can read (neither .xlsx, .ods nor .xls)".into());
     }
+    if xlsx::is_xlsx(bytes) {
+        check_extents(&xlsx::Book::read(bytes)?)?;
+    }
+    calamine_sheets(bytes)
+}
+
+fn calamine_sheets(bytes: &[u8]) -> Result<Sheets, String> {
+    let cursor = || Cursor::new(bytes);
     if let Ok(book) = open_workbook_from_rs::<Xlsx<_>, _>(cursor()) {
         all(book)
     } else if let Ok(book) = open_workbook_from_rs::<Ods<_>, _>(cursor()) {
@@ -139,6 +170,24 @@ mod tests {
             let why = read(&std::fs::read(path).unwrap()).unwrap_err();
             assert!(why.contains(reason), "{name}: {why}");
         }
+    }
+
+    #[test]
+    fn an_xlsx_with_values_far_apart_is_refused_before_it_is_laid_out() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let ws = book.add_worksheet();
+        ws.set_name("Danh sách").unwrap();
+        ws.write_string(0, 0, "Họ và tên").unwrap();
+        ws.write_string(1_048_575, 16_383, "x").unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        let why = read(&bytes).unwrap_err();
+        assert!(
+            why.contains(
+                "sheet Danh sách: its values spread over rows 1 to 1048576 and columns 1 to 16384"
+            ),
+            "{why}"
+        );
+        assert!(zipped(&bytes).unwrap_err().contains("17179869184 cells"));
     }
 
     #[test]

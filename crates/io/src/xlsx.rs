@@ -154,6 +154,35 @@ struct Cell {
 struct Scanned {
     strings: Vec<Vec<Run>>,
     cells: Vec<Cell>,
+    /// The first and last row and column (1-based) of the cells that hold a value.
+    extent: Option<Extent>,
+}
+
+/// The first and last row, and the first and last column, of a sheet's values (1-based).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Extent {
+    pub rows: (u32, u32),
+    pub columns: (u32, u32),
+}
+
+impl Extent {
+    fn grow(extent: Option<Self>, row: u32, column: u32) -> Self {
+        match extent {
+            None => Self {
+                rows: (row, row),
+                columns: (column, column),
+            },
+            Some(Self { rows, columns }) => Self {
+                rows: (rows.0.min(row), rows.1.max(row)),
+                columns: (columns.0.min(column), columns.1.max(column)),
+            },
+        }
+    }
+
+    /// How many cells a grid over the values spans.
+    pub fn cells(&self) -> u64 {
+        u64::from(self.rows.1 - self.rows.0 + 1) * u64::from(self.columns.1 - self.columns.0 + 1)
+    }
 }
 
 /// "B3" as (3, 2).
@@ -274,6 +303,11 @@ fn scan(part: &str, xml: &[u8]) -> Result<Scanned> {
                 "is" => in_inline = false,
                 "c" => {
                     let v = value.take();
+                    if let Some((row, column, _, kind)) = &cell
+                        && (v.is_some() || kind == "inlineStr")
+                    {
+                        out.extent = Some(Extent::grow(out.extent, *row, *column));
+                    }
                     if let Some((row, column, style, kind)) = cell.take() {
                         let text = match kind.as_str() {
                             "s" => v.and_then(|v| v.trim().parse().ok()).map(CellText::Shared),
@@ -314,6 +348,8 @@ pub struct Book {
     strings: Option<(usize, Vec<Vec<Run>>)>,
     /// (name, part index, text cells) in workbook order.
     sheets: Vec<(String, usize, Vec<Cell>)>,
+    /// Where each sheet's values lie, in workbook order (`None`: it has none).
+    extents: Vec<Option<Extent>>,
 }
 
 impl Book {
@@ -324,20 +360,49 @@ impl Book {
             Some(i) => Some((i, scan(&pkg.parts[i].0, &pkg.parts[i].1)?.strings)),
             None => None,
         };
-        let mut sheets = Vec::new();
+        let (mut sheets, mut extents) = (Vec::new(), Vec::new());
         for (name, part) in sheet_parts(&pkg)? {
             let Some(i) = pkg.index(&part) else {
                 continue;
             };
-            let cells = scan(&part, &pkg.parts[i].1)?.cells;
-            sheets.push((name, i, cells));
+            let scanned = scan(&part, &pkg.parts[i].1)?;
+            sheets.push((name, i, scanned.cells));
+            extents.push(scanned.extent);
         }
         Ok(Self {
             pkg,
             styles,
             strings,
             sheets,
+            extents,
         })
+    }
+
+    /// Each sheet's name and where its values lie.
+    pub fn extents(&self) -> impl Iterator<Item = (&str, Option<Extent>)> {
+        self.sheets
+            .iter()
+            .zip(&self.extents)
+            .map(|((name, ..), extent)| (name.as_str(), *extent))
+    }
+
+    /// Which font each text cell is shown in, by sheet and 0-based (row, column).
+    pub fn cell_fonts(&self) -> CellFonts {
+        let mut out = CellFonts::new();
+        for (name, _, cells) in &self.sheets {
+            let fonts = out.entry(name.clone()).or_default();
+            for cell in cells {
+                if let Some(font) = self.font(cell) {
+                    // Rows and columns count from 1; a file that says 0 has no such cell.
+                    if let (Some(row), Some(column)) =
+                        (cell.row.checked_sub(1), cell.column.checked_sub(1))
+                    {
+                        fonts.insert((row, column), font.to_owned());
+                    }
+                }
+            }
+        }
+        out
     }
 
     fn shared(&self, i: usize) -> &[Run] {
@@ -370,22 +435,7 @@ pub type CellFonts = HashMap<String, SheetFonts>;
 
 /// Reads which font each text cell of an .xlsx workbook is shown in.
 pub fn cell_fonts(bytes: &[u8]) -> Result<CellFonts> {
-    let book = Book::read(bytes)?;
-    let mut out = CellFonts::new();
-    for (name, _, cells) in &book.sheets {
-        let fonts = out.entry(name.clone()).or_default();
-        for cell in cells {
-            if let Some(font) = book.font(cell) {
-                // Rows and columns count from 1; a file that says 0 has no such cell.
-                if let (Some(row), Some(column)) =
-                    (cell.row.checked_sub(1), cell.column.checked_sub(1))
-                {
-                    fonts.insert((row, column), font.to_owned());
-                }
-            }
-        }
-    }
-    Ok(out)
+    Ok(Book::read(bytes)?.cell_fonts())
 }
 
 /// A run of text in the package: its text, and the font it is shown in — its own, else that of
