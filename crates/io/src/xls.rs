@@ -151,7 +151,7 @@ pub struct Sheet {
     /// The values, by 0-based (row, column), in the order the file gives them (a later one for
     /// the same cell replaces an earlier). Numbers are numbers whatever their format: a date is
     /// its serial day, which the cell's number format shows as a date.
-    pub values: Vec<((u32, u32), Data)>,
+    pub values: crate::sheets::Values,
     /// The format of every cell written, text or not, by 0-based (row, column).
     pub cells: std::collections::HashMap<(u32, u32), u16>,
     /// Merged ranges: first row, last row, first column, last column (0-based).
@@ -594,7 +594,7 @@ mod tests {
 
     /// Each sheet's values as calamine reads them from the same (well-formed) file: numbers of
     /// any format, and whole ones, as numbers.
-    fn calamine_values(bytes: &[u8]) -> Vec<(String, Vec<((u32, u32), Data)>)> {
+    fn calamine_values(bytes: &[u8]) -> crate::sheets::Sheets {
         use calamine::Reader as _;
         let mut book: calamine::Xls<_> =
             calamine::open_workbook_from_rs(Cursor::new(bytes)).unwrap();
@@ -623,7 +623,7 @@ mod tests {
     fn values_are_read_as_an_independent_reader_reads_them() {
         for bytes in [LEGACY, include_bytes!("../testdata/official-list.xls")] {
             let book = Workbook::read(bytes).unwrap();
-            let mut ours: Vec<(String, Vec<((u32, u32), Data)>)> = book
+            let mut ours: crate::sheets::Sheets = book
                 .sheets
                 .iter()
                 .map(|s| (s.name.clone(), s.values.clone()))
