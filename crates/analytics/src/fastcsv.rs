@@ -1,6 +1,7 @@
-//! households.csv read straight into a year's columns, in parallel: the file is read once in
-//! chunks that end at line breaks, each chunk parsed by one thread into columns while the next is
-//! read, the parts joined in file order.
+//! households.csv read straight into a year's columns, in parallel: the file is cut into stretches
+//! of a megabyte; each thread reads a stretch at its own offset (the file is read once, and never
+//! whole into memory), parses the lines that begin in it into columns, and takes the next; the
+//! parts are joined in file order.
 //!
 //! It accepts exactly what the validating reader (`bamho-io`) accepts and nothing else: any row it
 //! cannot vouch for — quotes, spaces, an unknown commune, a bad number, a repeated household — makes
@@ -11,9 +12,7 @@ use bamho_domain::classify::{Assessment, Deprivations, classify};
 use bamho_domain::ethnic::EthnicGroups;
 use bamho_domain::units::{Level, UnitId, Units, review_day};
 use bamho_domain::{Area, Standard, Vnd, Year};
-use std::io::Read;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, mpsc};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread;
 
 use rayon::prelude::*;
@@ -517,66 +516,107 @@ fn parse_part(text: &[u8], cx: &Context<'_>) -> Result<Part, Unsupported> {
     Ok(part)
 }
 
-/// How much of the file one thread parses at a time.
-const CHUNK: usize = 4 << 20;
+/// How much of the file one thread parses at a time: small enough to stay in a core's cache
+/// between reading and parsing, and for the threads to finish together.
+const CHUNK: usize = 1 << 20;
 
-/// Reads from `reader` onto the end of `buf` until `buf` holds `want` bytes; true at the end of
-/// the input.
-fn fill(reader: &mut impl Read, buf: &mut Vec<u8>, want: usize) -> Result<bool, Unsupported> {
-    let missing = want.saturating_sub(buf.len());
-    // Room first: reading into a full vector would grow it a step at a time, copying each time.
-    buf.reserve(missing);
-    let got = reader
-        .take(missing as u64)
-        .read_to_end(buf)
-        .map_err(|_| Unsupported)?;
-    Ok(got < missing)
+/// Where the bytes come from: a file, which each thread reads at its own offsets, or bytes
+/// already in memory, parsed where they lie.
+#[derive(Clone, Copy)]
+enum Source<'a> {
+    File(&'a std::fs::File, u64),
+    Bytes(&'a [u8]),
+}
+
+impl Source<'_> {
+    fn len(&self) -> u64 {
+        match self {
+            Source::File(_, len) => *len,
+            Source::Bytes(bytes) => bytes.len() as u64,
+        }
+    }
+
+    /// The bytes from `start` to `end` (or the end of the source): read into `buf` from a file.
+    fn get<'b>(
+        &'b self,
+        start: u64,
+        end: u64,
+        buf: &'b mut Vec<u8>,
+    ) -> Result<&'b [u8], Unsupported> {
+        let end = end.min(self.len());
+        let start = start.min(end);
+        match self {
+            Source::Bytes(bytes) => Ok(&bytes[start as usize..end as usize]),
+            Source::File(file, _) => {
+                buf.resize((end - start) as usize, 0);
+                read_exact_at(file, buf, start).map_err(|_| Unsupported)?;
+                Ok(buf)
+            }
+        }
+    }
+}
+
+#[cfg(unix)]
+fn read_exact_at(file: &std::fs::File, buf: &mut [u8], at: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, at)
+}
+
+#[cfg(windows)]
+fn read_exact_at(file: &std::fs::File, mut buf: &mut [u8], mut at: u64) -> std::io::Result<()> {
+    while !buf.is_empty() {
+        match std::os::windows::fs::FileExt::seek_read(file, buf, at)? {
+            0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+            n => {
+                buf = &mut buf[n..];
+                at += n as u64;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The columns of `year` from a households.csv held in memory, or [`Unsupported`] when the
 /// validating reader must look at it.
 pub fn read_year(bytes: &[u8], year: Year, standard: &Standard) -> Result<Snapshot, Unsupported> {
-    read_year_from(bytes, year, standard)
+    read_chunked(Source::Bytes(bytes), year, standard, CHUNK)
 }
 
-/// The columns of `year` from a households.csv, read once from start to end: one thread reads
-/// chunks that end at line breaks while the others parse them, so the file never sits whole in
-/// memory. [`Unsupported`] when the validating reader must look at the file (or it cannot be
+/// The columns of `year` from a households.csv file, read once: each thread reads a stretch of
+/// the file at its own offset and parses the lines that begin in it, so the file never sits whole
+/// in memory. [`Unsupported`] when the validating reader must look at the file (or it cannot be
 /// read: that reader then says why).
-pub fn read_year_from(
-    reader: impl Read,
+pub fn read_year_file(
+    file: &std::fs::File,
     year: Year,
     standard: &Standard,
 ) -> Result<Snapshot, Unsupported> {
-    read_chunked(reader, year, standard, CHUNK)
+    let len = file.metadata().map_err(|_| Unsupported)?.len();
+    read_chunked(Source::File(file, len), year, standard, CHUNK)
 }
 
+/// Reads the source in stretches of `chunk` bytes after the header: stretch k holds the lines that
+/// begin in it, wherever they end.
 fn read_chunked(
-    mut reader: impl Read,
+    source: Source<'_>,
     year: Year,
     standard: &Standard,
     chunk: usize,
 ) -> Result<Snapshot, Unsupported> {
     // The header line, however long.
-    let mut carry = Vec::with_capacity(chunk);
-    let header_end = loop {
-        let seen = carry.len();
-        let eof = fill(&mut reader, &mut carry, seen + chunk)?;
-        if let Some(i) = memchr::memchr(b'\n', &carry[seen..]) {
-            break seen + i;
+    let mut buf = Vec::new();
+    let mut want = 64 * 1024;
+    let (header, body) = loop {
+        let head = source.get(0, want, &mut buf)?;
+        if let Some(end) = memchr::memchr(b'\n', head) {
+            break (head[..end].to_vec(), end as u64 + 1);
         }
-        if eof {
+        if want >= source.len() {
             return Err(Unsupported);
         }
+        want *= 4;
     };
-    let bom = if carry.starts_with(b"\xEF\xBB\xBF") {
-        3
-    } else {
-        0
-    };
-    let header = &carry[bom..header_end];
+    let header = header.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&header);
     let columns = Columns::from_header(header.strip_suffix(b"\r").unwrap_or(header), standard)?;
-    carry.drain(..=header_end);
     let places = places(year);
     let year_text = year.get().to_string();
     let cx = Context {
@@ -585,80 +625,88 @@ fn read_chunked(
         standard,
         year: year_text.as_bytes(),
     };
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    let (work, queue) = mpsc::sync_channel::<(usize, Vec<u8>)>(threads);
-    let queue = Mutex::new(queue);
-    let (give_back, spare) = mpsc::channel::<Vec<u8>>();
+    let chunk = chunk.max(1) as u64;
+    let stretches = (source.len() - body).div_ceil(chunk) as usize;
+    let next = AtomicUsize::new(0);
     let failed = AtomicBool::new(false);
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     let mut parts = thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
+        let workers: Vec<_> = (0..threads.min(stretches.max(1)))
             .map(|_| {
-                let give_back = give_back.clone();
-                let (queue, failed, cx) = (&queue, &failed, &cx);
+                let (next, failed, cx) = (&next, &failed, &cx);
                 scope.spawn(move || {
                     let mut done = Vec::new();
+                    let mut buf = Vec::new();
                     loop {
-                        let job = match queue.lock() {
-                            Ok(queue) => queue.recv(),
-                            Err(_) => break,
-                        };
-                        let Ok((index, text)) = job else { break };
-                        let part = parse_part(&text, cx);
+                        let k = next.fetch_add(1, Ordering::Relaxed);
+                        if k >= stretches || failed.load(Ordering::Relaxed) {
+                            break;
+                        }
+                        let start = body + k as u64 * chunk;
+                        let part = stretch(source, start, start + chunk, k == 0, &mut buf)
+                            .and_then(|lines| parse_part(lines, cx));
                         if part.is_err() {
                             failed.store(true, Ordering::Relaxed);
                         }
-                        done.push((index, part));
-                        // The reader may have finished: then the buffer is simply dropped.
-                        let _ = give_back.send(text);
+                        done.push((k, part));
                     }
                     done
                 })
             })
             .collect();
-        let read = (|| {
-            let mut index = 0;
-            loop {
-                if failed.load(Ordering::Relaxed) {
-                    return Err(Unsupported);
-                }
-                let mut text = spare.try_recv().unwrap_or_default();
-                text.clear();
-                text.append(&mut carry);
-                let want = text.len() + chunk;
-                let eof = fill(&mut reader, &mut text, want)?;
-                if !eof {
-                    match memchr::memrchr(b'\n', &text) {
-                        Some(last) => carry.extend_from_slice(&text[last + 1..]),
-                        None => {
-                            carry = text; // one line longer than a chunk: read on
-                            continue;
-                        }
-                    }
-                    let keep = text.len() - carry.len();
-                    text.truncate(keep);
-                }
-                if !text.is_empty() {
-                    work.send((index, text)).map_err(|_| Unsupported)?;
-                    index += 1;
-                }
-                if eof {
-                    return Ok(());
-                }
-            }
-        })();
-        drop(work);
-        let mut parts = Vec::new();
+        let mut parts = Vec::with_capacity(stretches);
         for worker in workers {
             parts.extend(worker.join().map_err(|_| Unsupported)?);
         }
-        read.map(|()| parts)
+        Ok(parts)
     })?;
+    if failed.load(Ordering::Relaxed) {
+        return Err(Unsupported);
+    }
     parts.sort_unstable_by_key(|(index, _)| *index);
     let parts = parts
         .into_iter()
         .map(|(_, part)| part)
         .collect::<Result<Vec<_>, _>>()?;
     assemble(year, standard, parts)
+}
+
+/// The lines that begin between `start` and `end` (the first of the body begins at `start`),
+/// whole: read with some room past `end`, and more when a line runs on beyond it.
+fn stretch<'b>(
+    source: Source<'b>,
+    start: u64,
+    end: u64,
+    first: bool,
+    buf: &'b mut Vec<u8>,
+) -> Result<&'b [u8], Unsupported> {
+    // From the byte before `start`: a line break there means a line begins at `start`.
+    let from = if first { start } else { start - 1 };
+    // The last byte a line beginning in the stretch can follow, counted from `from`.
+    let last = (end - 1 - from) as usize;
+    let mut room = (end - start) / 8 + 256;
+    let (begin, finish) = loop {
+        let until = end.saturating_add(room);
+        let bytes = source.get(from, until, buf)?;
+        let begin = if first {
+            0
+        } else {
+            match memchr::memchr(b'\n', &bytes[..bytes.len().min(last)]) {
+                Some(i) => i + 1,
+                None => return Ok(&[]), // one line runs through the whole stretch
+            }
+        };
+        match bytes.get(last..).map(|rest| memchr::memchr(b'\n', rest)) {
+            None => break (begin, bytes.len()), // the source ends within the stretch
+            Some(Some(i)) => break (begin, last + i + 1),
+            Some(None) if until >= source.len() => break (begin, bytes.len()),
+            Some(None) => room *= 4,
+        }
+    };
+    Ok(match source {
+        Source::Bytes(bytes) => &bytes[from as usize + begin..from as usize + finish],
+        Source::File(..) => &buf[begin..finish],
+    })
 }
 
 /// Joins the parts in file order, refusing a repeated household (looked for meanwhile, unless

@@ -199,18 +199,30 @@ fn where_the_chunks_end_does_not_change_the_answer() {
     let bytes = generated(400, 2024..=2025);
     let year = Year::new(2025).unwrap();
     let standard = Standards::embedded().for_year(year).unwrap();
-    let whole = read_chunked(&bytes[..], year, standard, 1 << 20).unwrap();
+    let whole = read_chunked(Source::Bytes(&bytes), year, standard, 1 << 20).unwrap();
     let expected = slow(&bytes, year);
     assert_eq!(whole.household, expected.household);
     assert_eq!(whole.class, expected.class);
+    // The same bytes from a file, read by each thread at its own offsets.
+    let path = std::env::temp_dir().join(format!("bamho-chunks-{}.csv", std::process::id()));
+    std::fs::write(&path, &bytes).unwrap();
+    let file = std::fs::File::open(&path).unwrap();
+    let in_file = Source::File(&file, bytes.len() as u64);
     for chunk in [1, 5, 97, 4096] {
-        let s = read_chunked(&bytes[..], year, standard, chunk).unwrap();
-        assert_eq!(s.household, whole.household, "chunk {chunk}");
-        assert_eq!(s.class, whole.class, "chunk {chunk}");
-        assert_eq!(s.deprived, whole.deprived, "chunk {chunk}");
-        assert_eq!(s.villages, whole.villages, "chunk {chunk}");
-        assert_eq!(s.village, whole.village, "chunk {chunk}");
+        for source in [Source::Bytes(&bytes), in_file] {
+            let s = read_chunked(source, year, standard, chunk).unwrap();
+            assert_eq!(s.household, whole.household, "chunk {chunk}");
+            assert_eq!(s.class, whole.class, "chunk {chunk}");
+            assert_eq!(s.deprived, whole.deprived, "chunk {chunk}");
+            assert_eq!(s.villages, whole.villages, "chunk {chunk}");
+            assert_eq!(s.village, whole.village, "chunk {chunk}");
+        }
     }
+    assert_eq!(
+        read_year_file(&file, year, standard).unwrap().household,
+        whole.household
+    );
+    std::fs::remove_file(&path).unwrap();
 }
 
 #[test]
@@ -263,4 +275,47 @@ fn parse_speed() {
             took.as_nanos() as f64 / rows as f64
         );
     }
+}
+
+/// Times each phase of the benchmark's job on the file `BAMHO_PARSE_FILE` names, best of nine:
+/// reading into columns, the rates by commune × ethnic group, and the JSON report (the process's
+/// start-up aside).
+/// `cargo test --release -p bamho-analytics phase_speed -- --ignored --nocapture`.
+#[test]
+#[ignore = "a measurement, not a test"]
+fn phase_speed() {
+    let Ok(path) = std::env::var("BAMHO_PARSE_FILE") else {
+        return;
+    };
+    let year = Year::new(2025).unwrap();
+    let standard = Standards::embedded().for_year(year).unwrap();
+    let today = Date::parse("2026-01-01").unwrap();
+    let mut best = [std::time::Duration::MAX; 3];
+    for _ in 0..9 {
+        let start = std::time::Instant::now();
+        let file = std::fs::File::open(&path).unwrap();
+        let snapshot = read_year_file(&file, year, standard).unwrap();
+        let read = start.elapsed();
+        let report = rates(
+            &snapshot,
+            &[Key::Commune, Key::Ethnicity],
+            Boundaries::Recorded,
+            today,
+            "file",
+        );
+        let counted = start.elapsed();
+        let mut out = std::io::BufWriter::new(std::fs::File::create("/dev/null").unwrap());
+        serde_json::to_writer_pretty(&mut out, &report).unwrap();
+        let written = start.elapsed();
+        for (best, took) in best
+            .iter_mut()
+            .zip([read, counted - read, written - counted])
+        {
+            *best = (*best).min(took);
+        }
+    }
+    eprintln!(
+        "read {:?}, rates {:?}, json {:?}",
+        best[0], best[1], best[2]
+    );
 }

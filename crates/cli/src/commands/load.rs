@@ -18,7 +18,7 @@ pub fn from_file(input: &Path, year: Year) -> anyhow::Result<Option<Snapshot>> {
     // The parallel column reader takes the common case; anything it cannot vouch for goes to the
     // validating reader, which reports the file, row, column and value.
     if let Ok(file) = std::fs::File::open(input)
-        && let Ok(snapshot) = bamho_analytics::fastcsv::read_year_from(file, year, standard)
+        && let Ok(snapshot) = bamho_analytics::fastcsv::read_year_file(&file, year, standard)
     {
         return Ok(Some(snapshot));
     }
