@@ -43,8 +43,12 @@ const RK: u16 = 0x027E;
 const BLANK: u16 = 0x0201;
 const BOOLERR: u16 = 0x0205;
 const FORMULA: u16 = 0x0006;
-/// A formula's text result, in the record after the formula.
+/// A formula's text result, in the record after the formula (or after its shared formula, array
+/// or data table).
 const STRING: u16 = 0x0207;
+const SHRFMLA: u16 = 0x04BC;
+const ARRAY: u16 = 0x0221;
+const TABLE: u16 = 0x0236;
 /// Cell records that begin with row, column and format and hold one value (or none).
 const SINGLE_CELLS: [u16; 5] = [NUMBER, RK, BLANK, BOOLERR, FORMULA];
 /// The columns an .xls sheet has (A to IV).
@@ -453,12 +457,14 @@ fn sheet(stream: &[u8], at: usize, name: String, strings: &[String], biff8: bool
                 c + 1
             ));
         }
-        let pending = awaiting.take();
+        if !matches!(kind, STRING | SHRFMLA | ARRAY | TABLE) {
+            awaiting = None;
+        }
         match kind {
             EOF => break,
             BOF if i > 0 => break,
             STRING => {
-                if let (Some(at), Some(text)) = (pending, string(data, 0, biff8)) {
+                if let (Some(at), Some(text)) = (awaiting.take(), string(data, 0, biff8)) {
                     sheet.values.push((at, Data::String(text)));
                 }
             }
@@ -661,6 +667,39 @@ mod tests {
         assert_eq!(rk(1985 << 2 | 2), 1985.0);
         assert_eq!(rk(12_345 << 2 | 3), 123.45);
         assert_eq!(rk((1.5f64.to_bits() >> 32) as u32), 1.5);
+    }
+
+    #[test]
+    fn a_formulas_text_comes_in_the_record_after_it() {
+        let mut stream = Vec::new();
+        let mut record = |kind: u16, data: &[u8]| {
+            stream.extend(kind.to_le_bytes());
+            stream.extend((data.len() as u16).to_le_bytes());
+            stream.extend(data);
+        };
+        // Row 1, column 2: a text result (kind 0, then 0xFFFF), then its shared formula, then the
+        // text; row 2: a number result; row 3: a text result whose STRING never comes.
+        let text_result = [0, 0, 0, 0, 0, 0, 0xFF, 0xFF];
+        let formula =
+            |row: u8, result: &[u8]| [&[row, 0, 1, 0, 15, 0][..], result, &[0; 6]].concat();
+        record(BOF, &[0, 6, 0x10, 0]);
+        record(FORMULA, &formula(0, &text_result));
+        record(SHRFMLA, &[0; 10]);
+        record(STRING, &[7, 0, 0, b'L', b'a', b'o', b' ', b'C', b'a', b'i']);
+        record(FORMULA, &formula(1, &2.5f64.to_le_bytes()));
+        record(FORMULA, &formula(2, &text_result));
+        record(NUMBER, &[3, 0, 1, 0, 15, 0, 0, 0, 0, 0, 0, 0, 0xF0, 0x3F]);
+        record(STRING, &[1, 0, 0, b'X']);
+        record(EOF, &[]);
+        let read = sheet(&stream, 0, "A".into(), &[], true).unwrap();
+        assert_eq!(
+            read.values,
+            [
+                ((0, 1), Data::String("Lao Cai".into())),
+                ((1, 1), Data::Float(2.5)),
+                ((3, 1), Data::Float(1.0)),
+            ]
+        );
     }
 
     #[test]
