@@ -63,12 +63,29 @@ pub fn take_values(book: &mut xls::Workbook) -> Sheets {
 /// The sheets of a zip-based workbook: .xlsx (or .xlsm), .xlsb or .ods.
 pub fn zipped(bytes: &[u8]) -> Result<Sheets, String> {
     if !bytes.starts_with(b"PK") {
-        return Err("not a workbook bamho can read (neither .xlsx, .ods nor .xls)".into());
+        return Err(not_a_workbook(bytes));
     }
     if xlsx::is_xlsx(bytes) {
         check_extents(&xlsx::Book::read(bytes)?)?;
     }
     calamine_sheets(bytes)
+}
+
+/// Why bytes that are neither a zip package nor a compound file are not read, in words an officer
+/// can act on: portals often export a web page or an Excel 2003 XML file under an .xls name.
+fn not_a_workbook(bytes: &[u8]) -> String {
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).to_lowercase();
+    let head = head.trim_start_matches('\u{feff}').trim_start();
+    let save = "open it in Excel or LibreOffice Calc and save it as an Excel workbook (.xlsx)";
+    if head.starts_with('<') && (head.contains("<html") || head.contains("<table")) {
+        format!("the file is a web page (HTML) under a spreadsheet's name, not a workbook: {save}")
+    } else if head.starts_with("<?xml")
+        && head.contains("urn:schemas-microsoft-com:office:spreadsheet")
+    {
+        format!("the file is an Excel 2003 XML spreadsheet, which bamho does not read: {save}")
+    } else {
+        "not a workbook bamho can read (neither .xlsx, .ods nor .xls)".into()
+    }
 }
 
 fn calamine_sheets(bytes: &[u8]) -> Result<Sheets, String> {
@@ -188,6 +205,25 @@ mod tests {
             "{why}"
         );
         assert!(zipped(&bytes).unwrap_err().contains("17179869184 cells"));
+    }
+
+    #[test]
+    fn a_web_page_or_an_xml_spreadsheet_under_an_xls_name_is_named_as_such() {
+        let page = "\u{feff}<html><body><table><tr><td>Họ và tên</td></tr></table></body></html>";
+        let why = read(page.as_bytes()).unwrap_err();
+        assert!(why.contains("a web page (HTML)"), "{why}");
+        assert!(
+            why.contains("save it as an Excel workbook (.xlsx)"),
+            "{why}"
+        );
+        let xml = r#"<?xml version="1.0"?>
+<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="A"/></Workbook>"#;
+        let why = read(xml.as_bytes()).unwrap_err();
+        assert!(why.contains("Excel 2003 XML spreadsheet"), "{why}");
+        assert_eq!(
+            read(b"Ho va ten;Nam sinh").unwrap_err(),
+            "not a workbook bamho can read (neither .xlsx, .ods nor .xls)"
+        );
     }
 
     #[test]
