@@ -1318,4 +1318,27 @@ fn an_official_member_list_in_excel_with_vietnamese_headings_and_legacy_text_imp
         err.contains("bad.xlsx, sheet Sheet1: row 3, column birth_year, value \"năm ngoái\""),
         "{err}"
     );
+    // An .xls cut short in copying, and a portal's web page saved under an .xls name: refused
+    // with the file named and what went wrong, nothing imported.
+    let cut = dir.path().join("cut.xls");
+    let whole = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../io/testdata/official-list.xls"),
+    )
+    .unwrap();
+    std::fs::write(&cut, &whole[..whole.len() / 2]).unwrap();
+    let page = dir.path().join("trang.xls");
+    std::fs::write(
+        &page,
+        "<html><body><table><tr><td>Họ và tên</td></tr></table></body></html>",
+    )
+    .unwrap();
+    let err = failure(&["import", "--db", &db, "--dry-run", s(&cut), s(&page)]);
+    assert!(
+        err.contains("cut.xls: row 1: a damaged .xls workbook"),
+        "{err}"
+    );
+    assert!(
+        err.contains("trang.xls") && err.contains("a web page (HTML)"),
+        "{err}"
+    );
 }

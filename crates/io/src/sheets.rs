@@ -181,10 +181,17 @@ mod tests {
         for (name, reason) in [
             ("truncated-fat", "the file ends before its contents do"),
             ("odd-sector", "the file ends before its contents do"),
-            ("sector-past-end", "a damaged one: Malformed FAT"),
+            (
+                "sector-past-end",
+                "its parts do not hold together (Malformed FAT",
+            ),
         ] {
             let path = format!("{}/testdata/damaged-{name}.xls", env!("CARGO_MANIFEST_DIR"));
             let why = read(&std::fs::read(path).unwrap()).unwrap_err();
+            assert!(
+                why.starts_with("a damaged .xls workbook: "),
+                "{name}: {why}"
+            );
             assert!(why.contains(reason), "{name}: {why}");
         }
     }

@@ -180,14 +180,17 @@ impl Workbook {
     /// Reads an .xls workbook. An encrypted workbook is refused, and so is one with a cell beyond
     /// the sheet's 256 columns (a damaged file, or one made to look larger than it is).
     pub fn read(bytes: &[u8]) -> Result<Self> {
+        if !is_xls(bytes) {
+            return Err("not an .xls workbook".into());
+        }
+        // It begins as a compound file does: what does not open is a damaged one.
         let mut file = cfb::CompoundFile::open(Cursor::new(bytes)).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::UnexpectedEof {
-                "a damaged .xls workbook: the file ends before its contents do (cut short in \
-                 copying or uploading?)"
-                    .to_owned()
+            let why = if e.kind() == std::io::ErrorKind::UnexpectedEof {
+                "the file ends before its contents do".to_owned()
             } else {
-                format!("not an .xls workbook, or a damaged one: {e}")
-            }
+                format!("its parts do not hold together ({e})")
+            };
+            format!("a damaged .xls workbook: {why} — cut short in copying or uploading?")
         })?;
         let name = ["/Workbook", "/Book"]
             .into_iter()
