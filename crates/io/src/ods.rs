@@ -12,7 +12,7 @@ use quick_xml::events::{BytesStart, BytesText, Event};
 use quick_xml::{Reader, Writer, XmlVersion};
 
 use crate::package::{Package, Result, attr, push_reference, xml_error};
-use crate::xlsx::{CellFonts, TextCell, TextRun};
+use crate::xlsx::{CellFonts, Extent, TextCell, TextRun};
 
 const CONTENT: &str = "content.xml";
 const STYLES: &str = "styles.xml";
@@ -319,6 +319,8 @@ pub struct Book {
     sheets: Vec<String>,
     runs: Vec<Run>,
     cells: Vec<Cell>,
+    /// Where each sheet's values lie, repeated rows and cells counted (`None`: it has none).
+    extents: Vec<Option<Extent>>,
 }
 
 impl Book {
@@ -332,14 +334,28 @@ impl Book {
             .part(CONTENT)
             .ok_or("not an .ods spreadsheet: it has no content.xml")?;
         styles.read(CONTENT, content)?;
-        let (sheets, runs, cells) = scan(content, &styles)?;
+        let Scanned {
+            sheets,
+            runs,
+            cells,
+            extents,
+        } = scan(content, &styles)?;
         Ok(Self {
             pkg,
             styles,
             sheets,
             runs,
             cells,
+            extents,
         })
+    }
+
+    /// Each sheet's name and where its values lie.
+    pub fn extents(&self) -> impl Iterator<Item = (&str, Option<Extent>)> {
+        self.sheets
+            .iter()
+            .zip(&self.extents)
+            .map(|(name, extent)| (name.as_str(), *extent))
     }
 
     /// The font a cell's text is shown in: its runs' own font when they name one, else its style's.
@@ -434,8 +450,18 @@ impl Book {
 }
 
 /// The sheet names, the runs and the text cells of content.xml.
-fn scan(xml: &[u8], styles: &Styles) -> Result<(Vec<String>, Vec<Run>, Vec<Cell>)> {
+/// What content.xml holds: the sheets' names, the runs of text, the text cells, and where each
+/// sheet's values lie.
+struct Scanned {
+    sheets: Vec<String>,
+    runs: Vec<Run>,
+    cells: Vec<Cell>,
+    extents: Vec<Option<Extent>>,
+}
+
+fn scan(xml: &[u8], styles: &Styles) -> Result<Scanned> {
     let (mut sheets, mut runs, mut cells) = (Vec::new(), Vec::<Run>::new(), Vec::new());
+    let mut extents: Vec<Option<Extent>> = Vec::new();
     let mut reader = Reader::from_reader(xml);
     let mut walker = Walker::default();
     let mut first_run = 0usize;
@@ -445,6 +471,27 @@ fn scan(xml: &[u8], styles: &Styles) -> Result<(Vec<String>, Vec<Run>, Vec<Cell>
             && e.local_name().as_ref() == "table"
         {
             sheets.push(attr(e, "name").unwrap_or_default());
+            extents.push(None);
+        }
+        // A cell with a value (or with content), repeated down its row's repeats and across its
+        // own: the corners of the block it fills.
+        if let Event::Start(e) | Event::Empty(e) = &event
+            && e.local_name().as_ref() == "table-cell"
+            && (matches!(event, Event::Start(_)) || attr(e, "value-type").is_some())
+            && let Some(extent) = extents.last_mut()
+        {
+            let rows = walker.open_row.as_ref().map_or(1, |(n, _)| *n);
+            let columns = count(e, "number-columns-repeated");
+            let (row, column) = (
+                walker.row.saturating_add(1),
+                walker.column.saturating_add(1),
+            );
+            let grown = Extent::grow(*extent, row, column);
+            *extent = Some(Extent::grow(
+                Some(grown),
+                row.saturating_add(rows - 1),
+                column.saturating_add(columns - 1),
+            ));
         }
         match walker.step(&event) {
             Step::Text { ordinal, new } => {
@@ -484,7 +531,12 @@ fn scan(xml: &[u8], styles: &Styles) -> Result<(Vec<String>, Vec<Run>, Vec<Cell>
             Step::Other => {}
         }
         if matches!(event, Event::Eof) {
-            return Ok((sheets, runs, cells));
+            return Ok(Scanned {
+                sheets,
+                runs,
+                cells,
+                extents,
+            });
         }
     }
 }
@@ -588,7 +640,7 @@ pub(crate) mod tests {
 
     /// A spreadsheet of one sheet whose content.xml body is `table`, with a cell style `vn` in
     /// `.VnTime` and a text style `vni` in `VNI-Times`.
-    fn spreadsheet(table: &str) -> Vec<u8> {
+    pub(crate) fn spreadsheet(table: &str) -> Vec<u8> {
         let content = format!(
             r#"<?xml version="1.0" encoding="UTF-8"?>
 <office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"><office:font-face-decls><style:font-face style:name="VnTime1" svg:font-family="'.VnTime'"/></office:font-face-decls><office:automatic-styles><style:style style:name="vn" style:family="table-cell"><style:text-properties style:font-name="VnTime1"/></style:style><style:style style:name="vni" style:family="text"><style:text-properties fo:font-family="VNI-Times"/></style:style></office:automatic-styles><office:body><office:spreadsheet><table:table table:name="S">{table}</table:table></office:spreadsheet></office:body></office:document-content>"#
@@ -601,6 +653,12 @@ pub(crate) mod tests {
             .unwrap();
         zip.start_file("content.xml", stored).unwrap();
         zip.write_all(content.as_bytes()).unwrap();
+        zip.start_file("META-INF/manifest.xml", stored).unwrap();
+        zip.write_all(
+            br#"<?xml version="1.0" encoding="UTF-8"?>
+<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#,
+        )
+        .unwrap();
         zip.finish().unwrap().into_inner()
     }
 

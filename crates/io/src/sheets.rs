@@ -5,11 +5,11 @@
 use std::collections::BTreeMap;
 use std::io::{Cursor, Read, Seek};
 
-use calamine::{Data, Ods, Reader, Xlsb, Xlsx, open_workbook_from_rs};
+use calamine::{Data, Ods, Reader, Xlsx, open_workbook_from_rs};
 
 use crate::limits::MAX_SHEET_CELLS;
-use crate::xlsx::CellFonts;
-use crate::{workbook_fonts, xls, xlsx};
+use crate::xlsx::{CellFonts, Extent};
+use crate::{ods, xls, xlsx};
 
 /// A sheet's values by 0-based (row, column); a later value for a cell replaces an earlier one.
 pub type Values = Vec<((u32, u32), Data)>;
@@ -25,17 +25,25 @@ pub fn read(bytes: &[u8]) -> Result<(Sheets, CellFonts), String> {
         Ok((sheets, book.cell_fonts()))
     } else if xlsx::is_xlsx(bytes) {
         let book = xlsx::Book::read(bytes)?;
-        check_extents(&book)?;
+        check_extents(book.extents())?;
+        Ok((calamine_sheets(bytes)?, book.cell_fonts()))
+    } else if ods::is_ods(bytes) {
+        let book = ods::Book::read(bytes)?;
+        check_extents(book.extents())?;
         Ok((calamine_sheets(bytes)?, book.cell_fonts()))
     } else {
-        Ok((zipped(bytes)?, workbook_fonts(bytes)))
+        Err(not_a_workbook(bytes))
     }
 }
 
-/// Refuses an .xlsx whose values lie so far apart that the grid over them is larger than bamho
-/// reads (two cells, at A1 and at XFD1048576, span seventeen billion cells).
-fn check_extents(book: &xlsx::Book) -> Result<(), String> {
-    for (name, extent) in book.extents() {
+/// Refuses a workbook whose values lie so far apart that the grid over them is larger than bamho
+/// reads (two cells, at A1 and at XFD1048576, span seventeen billion cells; an .ods can repeat a
+/// row a million times in a few bytes). Measured by bamho's own reading of the package, before
+/// calamine lays the grid out.
+fn check_extents<'a>(
+    extents: impl Iterator<Item = (&'a str, Option<Extent>)>,
+) -> Result<(), String> {
+    for (name, extent) in extents {
         if let Some(extent) = extent.filter(|e| e.cells() > MAX_SHEET_CELLS) {
             return Err(format!(
                 "sheet {name}: its values spread over rows {} to {} and columns {} to {}, \
@@ -60,13 +68,14 @@ pub fn take_values(book: &mut xls::Workbook) -> Sheets {
         .collect()
 }
 
-/// The sheets of a zip-based workbook: .xlsx (or .xlsm), .xlsb or .ods.
+/// The sheets of a zip-based workbook: .xlsx (or .xlsm) or .ods.
 pub fn zipped(bytes: &[u8]) -> Result<Sheets, String> {
-    if !bytes.starts_with(b"PK") {
-        return Err(not_a_workbook(bytes));
-    }
     if xlsx::is_xlsx(bytes) {
-        check_extents(&xlsx::Book::read(bytes)?)?;
+        check_extents(xlsx::Book::read(bytes)?.extents())?;
+    } else if ods::is_ods(bytes) {
+        check_extents(ods::Book::read(bytes)?.extents())?;
+    } else {
+        return Err(not_a_workbook(bytes));
     }
     calamine_sheets(bytes)
 }
@@ -88,17 +97,18 @@ fn not_a_workbook(bytes: &[u8]) -> String {
     }
 }
 
+/// The sheets of an .xlsx or .ods package, by calamine (the kinds bamho reads: an .xlsb is not
+/// one of them).
 fn calamine_sheets(bytes: &[u8]) -> Result<Sheets, String> {
     let cursor = || Cursor::new(bytes);
-    if let Ok(book) = open_workbook_from_rs::<Xlsx<_>, _>(cursor()) {
-        all(book)
-    } else if let Ok(book) = open_workbook_from_rs::<Ods<_>, _>(cursor()) {
+    if xlsx::is_xlsx(bytes) {
+        let book = open_workbook_from_rs::<Xlsx<_>, _>(cursor())
+            .map_err(|e| format!("not a workbook bamho can read: {e}"))?;
         all(book)
     } else {
-        match open_workbook_from_rs::<Xlsb<_>, _>(cursor()) {
-            Ok(book) => all(book),
-            Err(e) => Err(format!("not a workbook bamho can read: {e}")),
-        }
+        let book = open_workbook_from_rs::<Ods<_>, _>(cursor())
+            .map_err(|e| format!("not a workbook bamho can read: {e}"))?;
+        all(book)
     }
 }
 
@@ -230,6 +240,40 @@ mod tests {
         assert_eq!(
             read(b"Ho va ten;Nam sinh").unwrap_err(),
             "not a workbook bamho can read (neither .xlsx, .ods nor .xls)"
+        );
+    }
+
+    #[test]
+    fn an_ods_that_repeats_a_row_a_million_times_is_refused_before_it_is_laid_out() {
+        let cell = |text: &str| {
+            format!(
+                r#"<table:table-cell office:value-type="string"><text:p>{text}</text:p></table:table-cell>"#
+            )
+        };
+        let table = |repeats: u32| {
+            format!(
+                r#"<table:table-row>{}</table:table-row><table:table-row table:number-rows-repeated="{repeats}"><table:table-cell table:number-columns-repeated="100"/></table:table-row><table:table-row><table:table-cell table:number-columns-repeated="99"/>{}</table:table-row>"#,
+                cell("Họ và tên"),
+                cell("y")
+            )
+        };
+        // 990,002 rows of 100 columns: refused from 825 bytes, before anything is laid out.
+        let bomb = crate::ods::tests::spreadsheet(&table(990_000));
+        let why = read(&bomb).unwrap_err();
+        assert!(
+            why.contains("sheet S: its values spread over rows 1 to 990002 and columns 1 to 100"),
+            "{why}"
+        );
+        // The same shape a few rows deep is read: the empty cells repeated across hold nothing.
+        let (sheets, _) = read(&crate::ods::tests::spreadsheet(&table(3))).unwrap();
+        let values: Vec<_> = sheets[0]
+            .1
+            .iter()
+            .map(|(at, v)| (*at, v.to_string()))
+            .collect();
+        assert_eq!(
+            values,
+            [((0, 0), "Họ và tên".to_owned()), ((4, 99), "y".to_owned())]
         );
     }
 

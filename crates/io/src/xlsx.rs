@@ -166,7 +166,7 @@ pub struct Extent {
 }
 
 impl Extent {
-    fn grow(extent: Option<Self>, row: u32, column: u32) -> Self {
+    pub(crate) fn grow(extent: Option<Self>, row: u32, column: u32) -> Self {
         match extent {
             None => Self {
                 rows: (row, row),
