@@ -132,13 +132,24 @@ async fn list_households(
     ))
 }
 
+/// A household the user reaches, for a client with the right to names: 404 outside the reach
+/// first (a household out of scope is not told to exist), then 403 without that right.
+async fn named_household(
+    state: &AppState,
+    s: &crate::auth::Signed,
+    code: &str,
+) -> Result<bamho_store::HouseholdDetail, WebError> {
+    let detail = crate::views::household_in_reach(state, s, code).await?;
+    s.require_names()?;
+    Ok(detail)
+}
+
 async fn get_household(
     ApiUser(s): ApiUser,
     State(state): State<AppState>,
     Path(code): Path<String>,
 ) -> Result<Json<Value>, WebError> {
-    let detail = crate::views::household_in_reach(&state, &s, &code).await?;
-    s.require_names()?;
+    let detail = named_household(&state, &s, &code).await?;
     let classifications: Vec<Value> = detail.years.iter().map(classification_json).collect();
     let supporters = state.store.assignments(&code).await?;
     let visits = state.store.visits(&code).await?;
@@ -217,8 +228,7 @@ async fn get_members(
     State(state): State<AppState>,
     Path(code): Path<String>,
 ) -> Result<Json<Value>, WebError> {
-    let detail = crate::views::household_in_reach(&state, &s, &code).await?;
-    s.require_names()?;
+    let detail = named_household(&state, &s, &code).await?;
     Ok(Json(
         json!({ "household_code": detail.household_code, "members": detail.members }),
     ))
@@ -230,8 +240,7 @@ async fn get_surveys(
     State(state): State<AppState>,
     Path(code): Path<String>,
 ) -> Result<Json<Value>, WebError> {
-    let detail = crate::views::household_in_reach(&state, &s, &code).await?;
-    s.require_names()?;
+    let detail = named_household(&state, &s, &code).await?;
     let surveys: Vec<Value> = detail
         .years
         .iter()
@@ -261,8 +270,7 @@ async fn get_classifications(
     State(state): State<AppState>,
     Path(code): Path<String>,
 ) -> Result<Json<Value>, WebError> {
-    let detail = crate::views::household_in_reach(&state, &s, &code).await?;
-    s.require_names()?;
+    let detail = named_household(&state, &s, &code).await?;
     let classifications: Vec<Value> = detail.years.iter().map(classification_json).collect();
     Ok(Json(json!({
         "household_code": detail.household_code,
