@@ -3,9 +3,9 @@
 //! well-formed package. A rewritten workbook or an error naming the part, never a panic.
 #![no_main]
 
-use std::io::Write;
-
 use libfuzzer_sys::fuzz_target;
+
+mod stored;
 
 const WORKBOOK: &[u8] = br#"<workbook xmlns:r="r"><sheets><sheet name="a" sheetId="1" r:id="rId1"/></sheets></workbook>"#;
 const RELS: &[u8] =
@@ -18,20 +18,13 @@ fuzz_target!(|data: &[u8]| {
         parts.next().unwrap_or_default(),
         parts.next().unwrap_or_default(),
     );
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let stored =
-        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    for (name, body) in [
+    let bytes = stored::package(&[
         ("xl/workbook.xml", WORKBOOK),
         ("xl/_rels/workbook.xml.rels", RELS),
         ("xl/worksheets/sheet1.xml", sheet),
         ("xl/sharedStrings.xml", strings),
         ("xl/styles.xml", styles),
-    ] {
-        zip.start_file(name, stored).unwrap();
-        zip.write_all(body).unwrap();
-    }
-    let bytes = zip.finish().unwrap().into_inner();
+    ]);
     let _ = bamho_io::xlsx::cell_fonts(&bytes);
     if let Ok((fixed, _)) = bamho_io::fixtext::fix_xlsx(&bytes) {
         bamho_io::fixtext::fix_xlsx(&fixed).expect("a workbook fix-text wrote reads again");

@@ -191,7 +191,7 @@ fn fix_runs<'a>(
 /// Converts every text cell of a workbook and writes it to `out`. An .xlsx or an .ods keeps
 /// everything but its text and its legacy font names (see [`fix_xlsx`], [`fix_ods`]); an .xls
 /// becomes a new .xlsx of its values, each read in its cell's font, laid out as the .xls was
-/// (see [`rewrite_values`]; formulas become their values). `out` must name the kind written.
+/// (see [`rewrite_xls`]; formulas become their values). `out` must name the kind written.
 pub fn fix_workbook(input: &Path, out: &Path) -> Result<Report, FixError> {
     let file = input.display().to_string();
     let read_err = |why: String| FixError::Read {
@@ -204,6 +204,9 @@ pub fn fix_workbook(input: &Path, out: &Path) -> Result<Report, FixError> {
         zipped && crate::xlsx::is_xlsx(&bytes),
         zipped && crate::ods::is_ods(&bytes),
     );
+    if !xlsx && !ods && !crate::xls::is_xls(&bytes) {
+        return Err(read_err(crate::sheets::not_a_workbook(&bytes)));
+    }
     // What is written: the same kind for a package rewritten in place, else a new .xlsx.
     let (kind, extensions): (&str, &[&str]) = if ods {
         ("an .ods spreadsheet", &["ods"])
@@ -232,49 +235,36 @@ pub fn fix_workbook(input: &Path, out: &Path) -> Result<Report, FixError> {
         write_whole(out, &fixed)?;
         return Ok(report);
     }
-    if zipped {
-        crate::limits::check_workbook(&bytes).map_err(read_err)?;
-    }
-    let (sheets, layout) = if crate::xls::is_xls(&bytes) {
-        let mut book = crate::xls::Workbook::read(&bytes).map_err(read_err)?;
-        (crate::sheets::take_values(&mut book), Some(book))
-    } else {
-        (crate::sheets::zipped(&bytes).map_err(read_err)?, None)
-    };
-    let (bytes, report) =
-        rewrite_values(&sheets, layout.as_ref()).map_err(|e| FixError::Write {
-            file: out.display().to_string(),
-            why: e.to_string(),
-        })?;
+    let book = crate::xls::Workbook::read(&bytes).map_err(read_err)?;
+    let (bytes, report) = rewrite_xls(&book).map_err(|e| FixError::Write {
+        file: out.display().to_string(),
+        why: e.to_string(),
+    })?;
     write_whole(out, &bytes)?;
     Ok(report)
 }
 
-/// A new .xlsx of the sheets' values with their text converted, each read in its cell's font.
-/// With an .xls workbook's `layout`, each cell keeps its font (a legacy one becoming its Unicode
-/// counterpart), number format, alignment and borders, and each sheet its merged ranges, column
-/// widths and row heights.
-fn rewrite_values(
-    sheets: &crate::sheets::Sheets,
-    layout: Option<&crate::xls::Workbook>,
+/// A new .xlsx of an .xls workbook's values with their text converted, each read in its cell's
+/// font; each cell keeps its font (a legacy one becoming its Unicode counterpart), number format,
+/// alignment and borders, and each sheet its merged ranges, column widths and row heights.
+fn rewrite_xls(
+    book: &crate::xls::Workbook,
 ) -> Result<(Vec<u8>, Report), rust_xlsxwriter::XlsxError> {
     use rust_xlsxwriter::Format;
-    let fonts = layout
-        .map(crate::xls::Workbook::cell_fonts)
-        .unwrap_or_default();
+    let fonts = book.cell_fonts();
     let no_fonts = crate::xlsx::SheetFonts::new();
     let mut places = Vec::new();
     let mut cells = Vec::new();
-    for (name, values) in sheets {
-        for ((row, column), cell) in values {
+    for sheet in &book.sheets {
+        let fonts = fonts.get(&sheet.name).unwrap_or(&no_fonts);
+        for ((row, column), cell) in &sheet.values {
             if let Data::String(s) = cell {
-                let font = fonts.get(name).unwrap_or(&no_fonts).get(&(*row, *column));
                 places.push(Place {
-                    sheet: name.clone(),
+                    sheet: sheet.name.clone(),
                     row: *row as usize + 1,
                     column: *column as usize + 1,
                 });
-                cells.push((s.as_str(), font.map(String::as_str)));
+                cells.push((s.as_str(), fonts.get(&(*row, *column)).map(String::as_str)));
             }
         }
     }
@@ -282,51 +272,45 @@ fn rewrite_values(
     let mut next = fixed.iter();
     let mut workbook = rust_xlsxwriter::Workbook::new();
     let mut formats: HashMap<u16, Format> = HashMap::new();
-    let date = Format::new().set_num_format("dd/mm/yyyy");
-    for (name, values) in sheets {
+    for sheet in &book.sheets {
         let ws = workbook.add_worksheet();
-        ws.set_name(name)?;
-        let sheet = layout.and_then(|l| l.sheets.iter().find(|s| &s.name == name));
-        let mut format_of = |r: u32, c: u32| -> Option<Format> {
-            let (book, xf) = (layout?, *sheet?.cells.get(&(r, c))?);
-            Some(
-                formats
-                    .entry(xf)
-                    .or_insert_with(|| carried_format(book, xf))
-                    .clone(),
-            )
+        ws.set_name(&sheet.name)?;
+        let mut format_of = |r: u32, c: u32| -> Format {
+            let Some(&xf) = sheet.cells.get(&(r, c)) else {
+                return Format::default();
+            };
+            formats
+                .entry(xf)
+                .or_insert_with(|| carried_format(book, xf))
+                .clone()
         };
-        if let Some(sheet) = sheet {
-            // An .xls width counts 1/256 of a character (seven pixels at the usual font), padding
-            // included; pixels say it without the padding the .xlsx writer would add again.
-            for &(first, last, width) in &sheet.columns {
-                let pixels = (u32::from(width) * 7 + 128) / 256;
-                for column in first..=last.min(16_383) {
-                    ws.set_column_width_pixels(column, pixels)?;
-                }
-            }
-            for &(row, height) in &sheet.rows {
-                ws.set_row_height(row, f64::from(height) / 20.0)?;
-            }
-            for &[r1, r2, c1, c2] in &sheet.merged {
-                if (r1, c1) != (r2, c2) && r2 >= r1 && c2 >= c1 && c2 <= 16_383 {
-                    let format = format_of(r1, c1).unwrap_or_default();
-                    ws.merge_range(r1, c1 as u16, r2, c2 as u16, "", &format)?;
-                }
-            }
-            // Blank cells that carry a format (the borders of a table's empty cells).
-            let filled: std::collections::HashSet<(u32, u32)> =
-                values.iter().map(|(at, _)| *at).collect();
-            for &(r, c) in sheet.cells.keys() {
-                if c <= 16_383 && !filled.contains(&(r, c)) {
-                    let format = format_of(r, c).unwrap_or_default();
-                    ws.write_blank(r, c as u16, &format)?;
-                }
+        // An .xls width counts 1/256 of a character (seven pixels at the usual font), padding
+        // included; pixels say it without the padding the .xlsx writer would add again.
+        for &(first, last, width) in &sheet.columns {
+            let pixels = (u32::from(width) * 7 + 128) / 256;
+            for column in first..=last.min(16_383) {
+                ws.set_column_width_pixels(column, pixels)?;
             }
         }
-        for &((r, c), ref cell) in values {
-            let format = format_of(r, c).unwrap_or_default();
-            let c = c as u16;
+        for &(row, height) in &sheet.rows {
+            ws.set_row_height(row, f64::from(height) / 20.0)?;
+        }
+        for &[r1, r2, c1, c2] in &sheet.merged {
+            if (r1, c1) != (r2, c2) && r2 >= r1 && c2 >= c1 && c2 <= 16_383 {
+                ws.merge_range(r1, c1 as u16, r2, c2 as u16, "", &format_of(r1, c1))?;
+            }
+        }
+        // Blank cells that carry a format (the borders of a table's empty cells).
+        let filled: std::collections::HashSet<(u32, u32)> =
+            sheet.values.iter().map(|(at, _)| *at).collect();
+        for &(r, c) in sheet.cells.keys() {
+            if c <= 16_383 && !filled.contains(&(r, c)) {
+                ws.write_blank(r, c as u16, &format_of(r, c))?;
+            }
+        }
+        // An .xls sheet has 256 columns: every column fits.
+        for &((r, c), ref cell) in &sheet.values {
+            let (format, c) = (format_of(r, c), c as u16);
             match cell {
                 Data::String(_) => {
                     let text = next.next().map_or("", |f| f.text.as_str());
@@ -335,15 +319,8 @@ fn rewrite_values(
                 Data::Float(f) => {
                     ws.write_number_with_format(r, c, *f, &format)?;
                 }
-                Data::Int(i) => {
-                    ws.write_number_with_format(r, c, *i as f64, &format)?;
-                }
                 Data::Bool(b) => {
                     ws.write_boolean_with_format(r, c, *b, &format)?;
-                }
-                Data::DateTime(d) => {
-                    let format = if sheet.is_some() { &format } else { &date };
-                    ws.write_number_with_format(r, c, d.as_f64(), format)?;
                 }
                 Data::Empty => {}
                 other => {

@@ -24,21 +24,6 @@ use bamho_domain::{HouseholdEvent, HouseholdYear, Member};
 pub use errors::{Errors, RowError, RowRef};
 pub use table::Table;
 
-/// The font of each text cell of a workbook (.xlsx, .ods or .xls), by sheet and 0-based (row,
-/// column): the strongest sign of a legacy encoding. Empty when the file does not say.
-pub fn workbook_fonts(bytes: &[u8]) -> xlsx::CellFonts {
-    let fonts = if xls::is_xls(bytes) {
-        xls::cell_fonts(bytes)
-    } else if xlsx::is_xlsx(bytes) {
-        xlsx::cell_fonts(bytes)
-    } else if ods::is_ods(bytes) {
-        ods::cell_fonts(bytes)
-    } else {
-        Ok(Default::default())
-    };
-    fonts.unwrap_or_default()
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileKind {
     Households,

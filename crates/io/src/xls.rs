@@ -672,28 +672,35 @@ mod tests {
         assert_eq!(rk((1.5f64.to_bits() >> 32) as u32), 1.5);
     }
 
-    #[test]
-    fn a_formulas_text_comes_in_the_record_after_it() {
+    /// A workbook stream of these records: type, length, data.
+    fn stream(records: &[(u16, &[u8])]) -> Vec<u8> {
         let mut stream = Vec::new();
-        let mut record = |kind: u16, data: &[u8]| {
+        for (kind, data) in records {
             stream.extend(kind.to_le_bytes());
             stream.extend((data.len() as u16).to_le_bytes());
-            stream.extend(data);
-        };
+            stream.extend(*data);
+        }
+        stream
+    }
+
+    #[test]
+    fn a_formulas_text_comes_in_the_record_after_it() {
         // Row 1, column 2: a text result (kind 0, then 0xFFFF), then its shared formula, then the
         // text; row 2: a number result; row 3: a text result whose STRING never comes.
         let text_result = [0, 0, 0, 0, 0, 0, 0xFF, 0xFF];
         let formula =
             |row: u8, result: &[u8]| [&[row, 0, 1, 0, 15, 0][..], result, &[0; 6]].concat();
-        record(BOF, &[0, 6, 0x10, 0]);
-        record(FORMULA, &formula(0, &text_result));
-        record(SHRFMLA, &[0; 10]);
-        record(STRING, &[7, 0, 0, b'L', b'a', b'o', b' ', b'C', b'a', b'i']);
-        record(FORMULA, &formula(1, &2.5f64.to_le_bytes()));
-        record(FORMULA, &formula(2, &text_result));
-        record(NUMBER, &[3, 0, 1, 0, 15, 0, 0, 0, 0, 0, 0, 0, 0xF0, 0x3F]);
-        record(STRING, &[1, 0, 0, b'X']);
-        record(EOF, &[]);
+        let stream = stream(&[
+            (BOF, &[0, 6, 0x10, 0]),
+            (FORMULA, &formula(0, &text_result)),
+            (SHRFMLA, &[0; 10]),
+            (STRING, &[7, 0, 0, b'L', b'a', b'o', b' ', b'C', b'a', b'i']),
+            (FORMULA, &formula(1, &2.5f64.to_le_bytes())),
+            (FORMULA, &formula(2, &text_result)),
+            (NUMBER, &[3, 0, 1, 0, 15, 0, 0, 0, 0, 0, 0, 0, 0xF0, 0x3F]),
+            (STRING, &[1, 0, 0, b'X']),
+            (EOF, &[]),
+        ]);
         let read = sheet(&stream, 0, "A".into(), &[], true).unwrap();
         assert_eq!(
             read.values,
@@ -707,15 +714,11 @@ mod tests {
 
     #[test]
     fn a_cell_beyond_the_sheets_columns_is_refused() {
-        let mut stream = Vec::new();
-        let mut record = |kind: u16, data: &[u8]| {
-            stream.extend(kind.to_le_bytes());
-            stream.extend((data.len() as u16).to_le_bytes());
-            stream.extend(data);
-        };
-        record(BOF, &[0, 6, 0x10, 0]);
-        record(RK, &[0, 0, 0x2C, 1, 15, 0, 2, 0, 0, 0]); // row 1, column 301
-        record(EOF, &[]);
+        let stream = stream(&[
+            (BOF, &[0, 6, 0x10, 0]),
+            (RK, &[0, 0, 0x2C, 1, 15, 0, 2, 0, 0, 0]), // row 1, column 301
+            (EOF, &[]),
+        ]);
         let err = sheet(&stream, 0, "A".into(), &[], true).unwrap_err();
         assert!(err.contains("row 1, column 301"), "{err}");
     }
