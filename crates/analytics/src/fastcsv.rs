@@ -3,6 +3,11 @@
 //! whole into memory), parses the lines that begin in it into columns, and takes the next; the
 //! parts are joined in file order.
 //!
+//! A stretch is read a piece of 64 KiB at a time, small enough to stay in a core's cache: first
+//! its separators are found, sixteen bytes at a time, and each line's fields laid out; then each
+//! column is read down the piece's lines (a loop of one kind of field, with no choice per field),
+//! and last each household is classified.
+//!
 //! It accepts exactly what the validating reader (`bamho-io`) accepts and nothing else: any row it
 //! cannot vouch for — quotes, spaces, an unknown commune, a bad number, a repeated household — makes
 //! it give up ([`Unsupported`]), and the caller runs the validating reader, which names the file,
@@ -11,14 +16,14 @@
 use bamho_domain::classify::{Assessment, Deprivations, classify};
 use bamho_domain::ethnic::EthnicGroups;
 use bamho_domain::units::{Level, UnitId, Units, review_day};
-use bamho_domain::{Area, Standard, Vnd, Year};
+use bamho_domain::{Area, Class, Standard, Vnd, Year};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use crate::snapshot::{Snapshot, household_key};
+use crate::snapshot::{Snapshot, household_key, household_key_packed};
 
 /// The fast reader declines this input; use the validating reader.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,10 +56,12 @@ enum Role {
     Other,
 }
 
-/// The role of each column, in order.
+/// The role of each column, in order (a run of indicators side by side as one block), with the
+/// column it begins at; and how many columns a row has.
 #[derive(Debug, Clone)]
 struct Columns {
-    roles: Vec<Role>,
+    roles: Vec<(Role, usize)>,
+    width: usize,
 }
 
 impl Columns {
@@ -123,19 +130,28 @@ impl Columns {
             return Err(Unsupported);
         }
         // Indicators side by side, in order, are read as one block.
-        let mut merged: Vec<Role> = Vec::with_capacity(roles.len());
-        for role in roles {
+        let width = roles.len();
+        let mut merged: Vec<(Role, usize)> = Vec::with_capacity(width);
+        for (column, role) in roles.into_iter().enumerate() {
             match (merged.last_mut(), role) {
-                (Some(Role::Flags { bit, count }), Role::Indicator(next))
+                (Some((Role::Flags { bit, count }, _)), Role::Indicator(next))
                     if *bit + *count == next =>
                 {
                     *count += 1;
                 }
-                (_, Role::Indicator(bit)) => merged.push(Role::Flags { bit, count: 1 }),
-                (_, role) => merged.push(role),
+                (_, Role::Indicator(bit)) => merged.push((Role::Flags { bit, count: 1 }, column)),
+                (_, role) => merged.push((role, column)),
             }
         }
-        Ok(Self { roles: merged })
+        Ok(Self {
+            roles: merged,
+            width,
+        })
+    }
+
+    /// The column with this role.
+    fn column(&self, role: Role) -> Option<usize> {
+        self.roles.iter().find(|(r, _)| *r == role).map(|(_, c)| *c)
     }
 }
 
@@ -192,11 +208,19 @@ struct Context<'c> {
     year: &'c [u8],
 }
 
-/// A code of up to 16 bytes as one number: its bytes, zeros after (codes hold no zero byte).
-fn pack(code: &[u8]) -> Option<u128> {
-    let mut word = [0u8; 16];
-    word.get_mut(..code.len())?.copy_from_slice(code);
-    Some(u128::from_le_bytes(word))
+/// A code of 1 to 16 bytes at `text[at..]` as one number: its bytes, zeros after (codes hold no
+/// zero byte), so that two codes are equal exactly when their numbers are.
+#[inline]
+fn pack(text: &[u8], at: usize, len: usize) -> u128 {
+    debug_assert!((1..=16).contains(&len));
+    match text.get(at..).and_then(<[u8]>::first_chunk::<16>) {
+        Some(bytes) => u128::from_le_bytes(*bytes) & (u128::MAX >> (128 - 8 * len)),
+        None => {
+            let mut word = [0u8; 16];
+            word[..len].copy_from_slice(&text[at..at + len]);
+            u128::from_le_bytes(word)
+        }
+    }
 }
 
 /// A village code's key in a part's map: its bytes folded eight at a time (the map checks a hit
@@ -212,25 +236,192 @@ fn village_key(code: &[u8]) -> u64 {
 /// The most columns a row may have for this reader; wider files go to the validating reader.
 const MAX_COLUMNS: usize = 48;
 
-/// The field at `*at` up to the next comma or line break, which `*at` is left on; a quote makes
-/// the row one for the validating reader.
-fn take<'a>(text: &'a [u8], at: &mut usize) -> Result<&'a [u8], Unsupported> {
-    let start = *at;
-    let mut i = start;
-    while let Some(&b) = text.get(i) {
-        match b {
-            b',' | b'\n' => break,
-            b'"' => return Err(Unsupported),
-            _ => i += 1,
-        }
-    }
-    *at = i;
-    let field = &text[start..i];
-    Ok(field.strip_suffix(b"\r").unwrap_or(field))
+/// A piece of a stretch laid out, and its rows' values before they are classified; kept from
+/// piece to piece for its room.
+#[derive(Debug, Default)]
+struct Scratch {
+    /// The offsets of the commas; longer than their count (each block of 64 bytes writes room
+    /// for all of its own).
+    commas: Vec<u32>,
+    /// The offsets of the line breaks (and of the end, when the last line has none).
+    breaks: Vec<u32>,
+    /// Each line with fields: where it begins, where it ends (before any carriage return), and
+    /// the index of its first comma.
+    lines: Vec<(u32, u32, u32)>,
+    places: Vec<Place>,
+    agricultural: Vec<bool>,
+    income: Vec<Option<Vnd>>,
+    b1: Vec<Option<u16>>,
 }
 
-/// The code at `*at`: 1 to 32 letters, digits and hyphens, `*at` left after it.
-fn take_code<'a>(text: &'a [u8], at: &mut usize) -> Result<&'a [u8], Unsupported> {
+impl Scratch {
+    /// Finds the commas and line breaks of `text[from..to]`, sixty-four bytes at a time, and its
+    /// lines, each with exactly `width` fields; blank lines are passed over. A quote, a carriage
+    /// return anywhere but before a line break, or a line with too few or too many fields makes
+    /// the stretch one for the validating reader.
+    fn lay_out(
+        &mut self,
+        text: &[u8],
+        from: usize,
+        to: usize,
+        width: usize,
+    ) -> Result<(), Unsupported> {
+        if u32::try_from(to + 64).is_err() {
+            return Err(Unsupported);
+        }
+        let Self {
+            commas,
+            breaks,
+            lines,
+            ..
+        } = self;
+        if commas.len() < to - from + 64 {
+            commas.resize(to - from + 64, 0);
+        }
+        breaks.clear();
+        lines.clear();
+        let mut found = 0;
+        let mut mark = |at: usize, block: &[u8; 64]| {
+            let (mut comma, mut brk, odd) = separators(block);
+            if odd != 0 {
+                stray_returns_or_quotes(text, at, odd)?;
+            }
+            // Eight offsets at a time, whether or not the block has that many commas: the
+            // room past `found` is overwritten by the next block.
+            let count = comma.count_ones() as usize;
+            let room = &mut commas[found..found + 64];
+            let at = at as u32;
+            for eight in room.chunks_exact_mut(8).take(count.div_ceil(8)) {
+                for slot in eight {
+                    *slot = at + comma.trailing_zeros();
+                    comma &= comma.wrapping_sub(1);
+                }
+            }
+            found += count;
+            while brk != 0 {
+                breaks.push(at + brk.trailing_zeros());
+                brk &= brk - 1;
+            }
+            Ok(())
+        };
+        let (blocks, rest) = text[from..to].as_chunks::<64>();
+        for (k, block) in blocks.iter().enumerate() {
+            mark(from + 64 * k, block)?;
+        }
+        if !rest.is_empty() {
+            let mut block = [0u8; 64];
+            block[..rest.len()].copy_from_slice(rest);
+            mark(to - rest.len(), &block)?;
+        }
+        if to > from && text[to - 1] != b'\n' {
+            breaks.push(to as u32);
+        }
+        let commas = &commas[..found];
+        let (mut begins, mut comma) = (from as u32, 0usize);
+        for &brk in breaks.iter() {
+            let end = brk - u32::from(brk > begins && text[brk as usize - 1] == b'\r');
+            // The line's commas: `width - 1` of them, all before its break.
+            let next = comma + width - 1;
+            let before = |i: usize| commas.get(i).is_some_and(|c| *c < brk);
+            if end > begins {
+                if (width > 1 && !before(next - 1)) || before(next) {
+                    return Err(Unsupported);
+                }
+                lines.push((begins, end, comma as u32));
+                comma = next;
+            } else if before(comma) {
+                return Err(Unsupported);
+            }
+            begins = brk + 1;
+        }
+        Ok(())
+    }
+
+    /// Where the field of `column` in `line` begins and ends.
+    #[inline]
+    fn field(&self, line: (u32, u32, u32), column: usize, width: usize) -> (usize, usize) {
+        let (begins, end, first) = line;
+        let first = first as usize;
+        let start = if column == 0 {
+            begins
+        } else {
+            self.commas[first + column - 1] + 1
+        };
+        let end = if column + 1 == width {
+            end
+        } else {
+            self.commas[first + column]
+        };
+        (start as usize, end as usize)
+    }
+}
+
+/// A block's quotes and carriage returns (`odd`, a bit for each, from `at`): a quote, or a return
+/// not followed by a line break, is refused.
+#[cold]
+fn stray_returns_or_quotes(text: &[u8], at: usize, mut odd: u64) -> Result<(), Unsupported> {
+    while odd != 0 {
+        let i = at + odd.trailing_zeros() as usize;
+        if text[i] == b'"' || text.get(i + 1) != Some(&b'\n') {
+            return Err(Unsupported);
+        }
+        odd &= odd - 1;
+    }
+    Ok(())
+}
+
+/// For 64 bytes: a bit for each comma, for each line break, and for each quote or carriage
+/// return; sixteen bytes at a time.
+#[cfg(target_arch = "x86_64")]
+#[inline]
+fn separators(block: &[u8; 64]) -> (u64, u64, u64) {
+    use safe_arch::{
+        bitor_m128i, cmp_eq_mask_i8_m128i, load_unaligned_m128i, move_mask_i8_m128i,
+        set_splat_i8_m128i,
+    };
+    let byte = |b: u8| set_splat_i8_m128i(b as i8);
+    let (comma, line, quote, ret) = (byte(b','), byte(b'\n'), byte(b'"'), byte(b'\r'));
+    let (mut commas, mut breaks, mut odd) = (0u64, 0u64, 0u64);
+    for (k, sixteen) in block.as_chunks::<16>().0.iter().enumerate() {
+        let v = load_unaligned_m128i(sixteen);
+        let bits = |mask| u64::from(move_mask_i8_m128i(mask) as u16) << (16 * k);
+        commas |= bits(cmp_eq_mask_i8_m128i(v, comma));
+        breaks |= bits(cmp_eq_mask_i8_m128i(v, line));
+        odd |= bits(bitor_m128i(
+            cmp_eq_mask_i8_m128i(v, quote),
+            cmp_eq_mask_i8_m128i(v, ret),
+        ));
+    }
+    (commas, breaks, odd)
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+use separators_in_words as separators;
+
+/// For 64 bytes: a bit for each comma, for each line break, and for each quote or carriage
+/// return; eight bytes at a time, in a machine word.
+#[cfg(any(test, not(target_arch = "x86_64")))]
+fn separators_in_words(block: &[u8; 64]) -> (u64, u64, u64) {
+    /// A bit for each byte of `word` equal to `b`, gathered into the low eight bits.
+    fn equal(word: u64, b: u8) -> u64 {
+        const LOW: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+        let x = word ^ (u64::from(b) * 0x0101_0101_0101_0101);
+        let zero = !(((x & LOW) + LOW) | x | LOW);
+        ((zero >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
+    }
+    let (mut commas, mut breaks, mut odd) = (0u64, 0u64, 0u64);
+    for (k, eight) in block.as_chunks::<8>().0.iter().enumerate() {
+        let word = u64::from_le_bytes(*eight);
+        commas |= equal(word, b',') << (8 * k);
+        breaks |= equal(word, b'\n') << (8 * k);
+        odd |= (equal(word, b'"') | equal(word, b'\r')) << (8 * k);
+    }
+    (commas, breaks, odd)
+}
+
+/// A code: 1 to 32 letters, digits and hyphens.
+#[inline]
+fn code(field: &[u8]) -> Result<&[u8], Unsupported> {
     const CODE: [bool; 256] = {
         let mut table = [false; 256];
         let mut b = 0;
@@ -240,171 +431,59 @@ fn take_code<'a>(text: &'a [u8], at: &mut usize) -> Result<&'a [u8], Unsupported
         }
         table
     };
-    let start = *at;
-    while text.get(*at).is_some_and(|b| CODE[usize::from(*b)]) {
-        *at += 1;
-    }
-    let code = &text[start..*at];
-    if code.is_empty() || code.len() > 32 {
+    let good = field
+        .iter()
+        .fold(true, |good, b| good & CODE[usize::from(*b)]);
+    if !good || field.is_empty() || field.len() > 32 {
         return Err(Unsupported);
     }
-    Ok(code)
+    Ok(field)
 }
 
-/// The decimal number at `*at` (1 to 18 digits), `*at` left after its last digit.
-fn take_number(text: &[u8], at: &mut usize) -> Result<(u64, usize), Unsupported> {
-    let start = *at;
-    let mut n = 0u64;
-    while let Some(d) = text
-        .get(*at)
-        .map(|b| b.wrapping_sub(b'0'))
-        .filter(|d| *d <= 9)
-    {
-        n = n * 10 + u64::from(d);
-        *at += 1;
-    }
-    let digits = *at - start;
-    if digits == 0 || digits > 18 {
-        return Err(Unsupported);
-    }
-    Ok((n, digits))
-}
-
-/// `count` flags at `*at`, "0,1,0…" (each a 0 or 1, a comma between them), as bits from the
-/// lowest; `*at` is left after the last.
+/// A decimal number of 1 to 18 digits, and how many digits it has.
 #[inline]
-fn read_flags(text: &[u8], at: &mut usize, count: usize) -> Result<u16, Unsupported> {
-    let width = 2 * count - 1;
-    let block = text.get(*at..*at + width).ok_or(Unsupported)?;
-    let (mut mask, mut wrong) = (0u16, 0u8);
-    for (k, pair) in block.chunks(2).enumerate() {
-        let digit = pair[0] ^ b'0';
-        wrong |= digit & !1;
-        if let Some(comma) = pair.get(1) {
-            wrong |= comma ^ b',';
-        }
-        mask |= u16::from(digit & 1) << k;
+fn number(field: &[u8]) -> Result<(u64, usize), Unsupported> {
+    let (mut n, mut wrong) = (0u64, false);
+    for b in field {
+        let digit = b.wrapping_sub(b'0');
+        wrong |= digit > 9;
+        n = n.wrapping_mul(10).wrapping_add(u64::from(digit));
+    }
+    if wrong || field.is_empty() || field.len() > 18 {
+        return Err(Unsupported);
+    }
+    Ok((n, field.len()))
+}
+
+/// `count` flags, "0,1,0…" (each a 0 or 1, a comma between them), as bits from the lowest; read
+/// eight bytes, four flags, at a time.
+#[inline]
+fn read_flags(field: &[u8], count: usize) -> Result<u16, Unsupported> {
+    if field.len() != 2 * count - 1 || count > 16 {
+        return Err(Unsupported);
+    }
+    // Four zero flags, each followed by its comma.
+    const ZEROS: u64 = u64::from_le_bytes(*b"0,0,0,0,");
+    const FLAG: u64 = 0x0001_0001_0001_0001;
+    let (mut mask, mut wrong) = (0u16, 0u64);
+    for (k, eight) in field.chunks(8).enumerate() {
+        let (word, expected) = match <[u8; 8]>::try_from(eight) {
+            Ok(word) => (word, ZEROS),
+            Err(_) => {
+                let mut word = [0u8; 8];
+                word[..eight.len()].copy_from_slice(eight);
+                (word, ZEROS & (u64::MAX >> (64 - 8 * eight.len())))
+            }
+        };
+        let x = u64::from_le_bytes(word) ^ expected;
+        wrong |= x & !FLAG;
+        // The four flags' bits, at bits 0, 16, 32 and 48, gathered into the top four.
+        mask |= (((x & FLAG).wrapping_mul(0x1000_2000_4000_8000) >> 60) as u16) << (4 * k);
     }
     if wrong != 0 {
         return Err(Unsupported);
     }
-    *at += width;
     Ok(mask)
-}
-
-/// One row's values, as read.
-#[derive(Debug, Default)]
-struct Fields<'a> {
-    code: &'a [u8],
-    village: &'a [u8],
-    province: (u64, usize),
-    commune: (u64, usize),
-    area: Option<&'a [u8]>,
-    agricultural: bool,
-    ethnicity: (u64, usize),
-    members: u64,
-    income: Option<Vnd>,
-    b1: Option<u16>,
-    mask: u16,
-}
-
-/// Reads one row from `*at` (a line of the year or not): `Ok(None)` for a row of another year,
-/// which is skipped, as the validating reader skips it, once its year reads. `*at` is left on
-/// the next line.
-fn read_row<'a>(
-    text: &'a [u8],
-    at: &mut usize,
-    cx: &Context<'_>,
-) -> Result<Option<Fields<'a>>, Unsupported> {
-    let mut row = Fields::default();
-    let last = cx.columns.roles.len() - 1;
-    for (i, role) in cx.columns.roles.iter().enumerate() {
-        match role {
-            Role::Flags { bit, count } => {
-                row.mask |= read_flags(text, at, usize::from(*count))? << bit;
-            }
-            Role::Indicator(_) => return Err(Unsupported), // merged into Flags by from_header
-            Role::Year => {
-                let start = *at;
-                if text.get(start..start + 4).is_some_and(|y| same(y, cx.year))
-                    && matches!(text.get(start + 4), Some(b',' | b'\r' | b'\n') | None)
-                {
-                    *at += 4;
-                } else if take_number(text, at)?.1 != 4 {
-                    return Err(Unsupported);
-                }
-                if !same(&text[start..*at], cx.year) {
-                    *at = memchr::memchr(b'\n', &text[*at..]).map_or(text.len(), |n| *at + n + 1);
-                    return Ok(None);
-                }
-            }
-            Role::Code => row.code = take_code(text, at)?,
-            Role::Village => row.village = take_code(text, at)?,
-            Role::Province => row.province = take_number(text, at)?,
-            Role::Commune => row.commune = take_number(text, at)?,
-            Role::Area => row.area = Some(take(text, at)?),
-            Role::Agricultural => {
-                row.agricultural = match text.get(*at) {
-                    Some(b'0') => false,
-                    Some(b'1') => true,
-                    _ => return Err(Unsupported),
-                };
-                *at += 1;
-            }
-            Role::Ethnicity => row.ethnicity = take_number(text, at)?,
-            Role::Members => row.members = take_number(text, at)?.0,
-            Role::Income => {
-                let start = *at;
-                row.income = match text.get(*at) {
-                    Some(b',' | b'\n' | b'\r') | None => None,
-                    _ => {
-                        let (n, _) = take_number(text, at)?;
-                        if text.get(*at) == Some(&b'.') {
-                            *at = start;
-                            let field =
-                                std::str::from_utf8(take(text, at)?).map_err(|_| Unsupported)?;
-                            Some(Vnd::parse(field).map_err(|_| Unsupported)?)
-                        } else {
-                            Some(Vnd::new(n))
-                        }
-                    }
-                };
-            }
-            Role::B1 => {
-                row.b1 = match text.get(*at) {
-                    Some(b',' | b'\n' | b'\r') | None => None,
-                    _ => Some(
-                        u16::try_from(take_number(text, at)?.0)
-                            .ok()
-                            .filter(|v| *v <= 999)
-                            .ok_or(Unsupported)?,
-                    ),
-                };
-            }
-            Role::Empty => {
-                if !take(text, at)?.is_empty() {
-                    return Err(Unsupported);
-                }
-            }
-            Role::Other => {
-                take(text, at)?;
-            }
-        }
-        if i < last {
-            if text.get(*at) != Some(&b',') {
-                return Err(Unsupported);
-            }
-            *at += 1;
-        } else {
-            match text.get(*at) {
-                None => {}
-                Some(b'\n') => *at += 1,
-                Some(b'\r') if text.get(*at + 1) == Some(&b'\n') => *at += 2,
-                _ => return Err(Unsupported),
-            }
-        }
-    }
-    Ok(Some(row))
 }
 
 /// Byte strings compared in line: most fields here are a few bytes long.
@@ -412,108 +491,342 @@ fn same(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
 
-fn parse_part(text: &[u8], cx: &Context<'_>) -> Result<Part, Unsupported> {
+/// Where the field of `column` begins and ends in each line of the scratch.
+fn bounds(
+    scratch: &Scratch,
+    column: usize,
+    width: usize,
+) -> impl ExactSizeIterator<Item = (usize, usize)> + Clone + '_ {
+    let lines = scratch.lines.iter();
+    lines.map(move |line| scratch.field(*line, column, width))
+}
+
+/// Room for `n` more values at the end of a column (`fill` until they are filled in order).
+fn room<T: Copy>(column: &mut Vec<T>, n: usize, fill: T) -> &mut [T] {
+    let len = column.len();
+    column.resize(len + n, fill);
+    &mut column[len..]
+}
+
+/// Whether a part's household codes ascend, and its first and last, as its pieces are read.
+#[derive(Default)]
+struct Order<'t> {
+    descends: bool,
+    first: Option<&'t [u8]>,
+    /// The last code, and its place in code order when it has one.
+    last: (&'t [u8], Option<u128>),
+}
+
+impl<'t> Order<'t> {
+    fn finish(self, part: &mut Part) {
+        if let (false, Some(first)) = (self.descends, self.first) {
+            part.ascending = Some((first.to_vec(), self.last.0.to_vec()));
+        }
+    }
+}
+
+/// The household codes of a piece's rows: their keys, and whether they ascend.
+fn codes<'t>(
+    text: &'t [u8],
+    fields: impl ExactSizeIterator<Item = (usize, usize)>,
+    part: &mut Part,
+    order: &mut Order<'t>,
+) -> Result<(), Unsupported> {
+    let keys = room(&mut part.rows.household, fields.len(), 0);
+    for (key, (start, end)) in keys.iter_mut().zip(fields) {
+        let code = code(&text[start..end])?;
+        // A code of up to 16 bytes is one number, and its bytes read big-endian its place in
+        // code order.
+        let place = match code.len() {
+            ..=16 => {
+                let packed = pack(text, start, code.len());
+                *key = household_key_packed(code.len(), packed);
+                Some(packed.swap_bytes())
+            }
+            _ => {
+                *key = household_key(code);
+                None
+            }
+        };
+        if order.first.is_none() {
+            order.first = Some(code);
+        } else if !order.descends {
+            order.descends = match (order.last.1, place) {
+                (Some(before), Some(after)) => after <= before,
+                _ => code <= order.last.0,
+            };
+        }
+        order.last = (code, place);
+    }
+    Ok(())
+}
+
+/// Villages numbered in order of first sight in a part. Codes of up to 16 bytes are packed into
+/// a number (exact), longer ones found by hash, a hit checked against the code itself. The last
+/// few villages seen are tried first: households of a commune come together, and a commune has
+/// few villages.
+#[derive(Default)]
+struct VillageIndex {
+    by_packed: FxHashMap<u128, u32>,
+    by_hash: FxHashMap<u64, u32>,
+    recent: [(u128, u32); 4],
+}
+
+impl VillageIndex {
+    fn new() -> Self {
+        Self {
+            recent: [(u128::MAX, 0); 4],
+            ..Self::default()
+        }
+    }
+
+    /// The villages of a piece's rows.
+    fn read(
+        &mut self,
+        text: &[u8],
+        fields: impl ExactSizeIterator<Item = (usize, usize)>,
+        part: &mut Part,
+    ) -> Result<(), Unsupported> {
+        let ids = room(&mut part.rows.village, fields.len(), 0);
+        for (id, (start, end)) in ids.iter_mut().zip(fields) {
+            let village = code(&text[start..end])?;
+            let next = part.villages.len() as u32;
+            *id = if village.len() <= 16 {
+                let packed = pack(text, start, village.len());
+                match self.recent.iter().find(|(p, _)| *p == packed) {
+                    Some((_, v)) => *v,
+                    None => {
+                        let v = *self.by_packed.entry(packed).or_insert_with(|| {
+                            part.villages.push(village.to_vec());
+                            next
+                        });
+                        self.recent.rotate_right(1);
+                        self.recent[0] = (packed, v);
+                        v
+                    }
+                }
+            } else {
+                let v = *self.by_hash.entry(village_key(village)).or_insert_with(|| {
+                    part.villages.push(village.to_vec());
+                    next
+                });
+                if !same(&part.villages[v as usize], village) {
+                    return Err(Unsupported); // two codes, one hash: let the reader judge
+                }
+                v
+            };
+        }
+        Ok(())
+    }
+}
+
+/// How many bytes of a stretch are laid out and read a column at a time: small enough for the
+/// piece, its commas and its values to stay in a core's cache while its columns are read.
+const PIECE: usize = 1 << 16;
+
+/// Parses the lines of `text` into a part, a piece at a time.
+fn parse_part(text: &[u8], cx: &Context<'_>, scratch: &mut Scratch) -> Result<Part, Unsupported> {
     let mut part = Part::default();
     // Room for the rows the part holds, judged by its first line.
     let line = memchr::memchr(b'\n', text).map_or(text.len(), |n| n + 1);
     part.rows
         .reserve(text.len() / line.max(1) + text.len() / line.max(1) / 4);
-    // Villages by their code: codes of up to 16 bytes are packed into a number (exact), longer
-    // ones by hash, a hit checked against the code itself. The last few villages seen are tried
-    // first: households of a commune come together, and a commune has few villages.
-    let mut by_packed: FxHashMap<u128, u32> = FxHashMap::default();
-    let mut by_hash: FxHashMap<u64, u32> = FxHashMap::default();
-    let mut recent = [(u128::MAX, 0u32); 4];
-    let groups = EthnicGroups::national().all().len() as u64;
-    let (mut ascending, mut first, mut previous): (bool, &[u8], &[u8]) = (true, &[], &[]);
-    let mut at = 0;
-    while at < text.len() {
-        match text[at..] {
-            [b'\n', ..] => {
-                at += 1;
-                continue;
-            }
-            [b'\r', b'\n', ..] => {
-                at += 2;
-                continue;
-            }
-            _ => {}
-        }
-        let Some(row) = read_row(text, &mut at, cx)? else {
-            continue;
+    let (mut order, mut villages) = (Order::default(), VillageIndex::new());
+    let mut from = 0;
+    while from < text.len() {
+        let to = match text.get(from + PIECE..) {
+            Some(rest) => memchr::memchr(b'\n', rest).map_or(text.len(), |n| from + PIECE + n + 1),
+            None => text.len(),
         };
-        let place = match row.commune {
-            (commune, 5) => cx.places.get(commune as usize).copied().flatten(),
+        parse_piece(
+            text,
+            from,
+            to,
+            cx,
+            scratch,
+            &mut part,
+            &mut order,
+            &mut villages,
+        )?;
+        from = to;
+    }
+    order.finish(&mut part);
+    Ok(part)
+}
+
+/// Parses the lines of `text[from..to]` onto the end of `part`, a column at a time.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the piece, and what its part keeps"
+)]
+fn parse_piece<'t>(
+    text: &'t [u8],
+    from: usize,
+    to: usize,
+    cx: &Context<'_>,
+    scratch: &mut Scratch,
+    part: &mut Part,
+    order: &mut Order<'t>,
+    villages: &mut VillageIndex,
+) -> Result<(), Unsupported> {
+    let width = cx.columns.width;
+    scratch.lay_out(text, from, to, width)?;
+    // The lines of the year; a line of another year is passed over, as the validating reader
+    // passes over it, once its year reads.
+    let year = cx.columns.column(Role::Year).ok_or(Unsupported)?;
+    let mut kept = 0;
+    for i in 0..scratch.lines.len() {
+        let line = scratch.lines[i];
+        let (start, end) = scratch.field(line, year, width);
+        let field = &text[start..end];
+        if same(field, cx.year) {
+            scratch.lines[kept] = line;
+            kept += 1;
+        } else if !matches!(number(field)?, (other, 4) if u16::try_from(other).is_ok_and(|y| Year::new(y).is_ok()))
+        {
+            return Err(Unsupported); // not a review year: the validating reader says so
+        }
+    }
+    scratch.lines.truncate(kept);
+    let rows = part.rows.len();
+
+    // The commune first: the province and the area are checked against it.
+    let commune = cx.columns.column(Role::Commune).ok_or(Unsupported)?;
+    let mut places = std::mem::take(&mut scratch.places);
+    places.clear();
+    for (start, end) in bounds(scratch, commune, width) {
+        let place = match number(&text[start..end])? {
+            (code, 5) => cx.places.get(code as usize).copied().flatten(),
             _ => None,
         }
         .ok_or(Unsupported)?;
-        if row.province != (u64::from(place.province), 2) {
-            return Err(Unsupported);
-        }
-        match row.area {
-            None | Some(b"") => {}
-            Some(b"rural") if place.area == Area::Rural => {}
-            Some(b"urban") if place.area == Area::Urban => {}
-            _ => return Err(Unsupported),
-        }
-        let (ethnicity, digits) = row.ethnicity;
-        if !(1..=groups).contains(&ethnicity) || digits > 2 {
-            return Err(Unsupported);
-        }
-        if !(1..=99).contains(&row.members) {
-            return Err(Unsupported);
-        }
-        let assessment = Assessment {
-            area: place.area,
-            agricultural: row.agricultural,
-            income_per_capita: row.income,
-            b1_score: row.b1,
-            deprived: Deprivations::from_mask(row.mask),
-        };
-        let classification = classify(cx.standard, &assessment).map_err(|_| Unsupported)?;
-        let village = row.village;
-        let next = part.villages.len() as u32;
-        let v = if let Some(packed) = pack(village) {
-            match recent.iter().find(|(p, _)| *p == packed) {
-                Some((_, v)) => *v,
-                None => {
-                    let v = *by_packed.entry(packed).or_insert_with(|| {
-                        part.villages.push(village.to_vec());
-                        next
-                    });
-                    recent.rotate_right(1);
-                    recent[0] = (packed, v);
-                    v
+        places.push(place);
+    }
+    part.rows.commune.extend(places.iter().map(|p| p.unit));
+    part.rows.area.extend(places.iter().map(|p| p.area));
+    room(&mut part.rows.deprived, kept, 0);
+    let (mut agricultural, mut income, mut b1) = (
+        std::mem::take(&mut scratch.agricultural),
+        std::mem::take(&mut scratch.income),
+        std::mem::take(&mut scratch.b1),
+    );
+    for &(role, column) in &cx.columns.roles {
+        let fields = bounds(scratch, column, width);
+        let mut values = fields.clone().map(|(start, end)| &text[start..end]);
+        match role {
+            Role::Year | Role::Commune | Role::Other => {}
+            Role::Indicator(_) => return Err(Unsupported), // merged into Flags by from_header
+            Role::Code => codes(text, fields, part, order)?,
+            Role::Village => villages.read(text, fields, part)?,
+            Role::Province => {
+                for (field, place) in values.zip(&places) {
+                    if number(field)? != (u64::from(place.province), 2) {
+                        return Err(Unsupported);
+                    }
                 }
             }
-        } else {
-            let v = *by_hash.entry(village_key(village)).or_insert_with(|| {
-                part.villages.push(village.to_vec());
-                next
-            });
-            if !same(&part.villages[v as usize], village) {
-                return Err(Unsupported); // two codes, one hash: let the reader judge
+            Role::Area => {
+                for (field, place) in values.zip(&places) {
+                    match (field, place.area) {
+                        (b"", _) | (b"rural", Area::Rural) | (b"urban", Area::Urban) => {}
+                        _ => return Err(Unsupported),
+                    }
+                }
             }
-            v
-        };
-        part.rows.commune.push(place.unit);
-        part.rows.village.push(v);
-        part.rows.ethnicity.push(ethnicity as u8);
-        part.rows.area.push(place.area);
-        part.rows.class.push(classification.class);
-        part.rows.deprived.push(row.mask);
-        part.rows.household.push(household_key(row.code));
-        if first.is_empty() {
-            first = row.code;
-        } else {
-            ascending &= row.code > previous;
+            Role::Agricultural => {
+                agricultural.clear();
+                agricultural.resize(kept, false);
+                for (slot, field) in agricultural.iter_mut().zip(values) {
+                    *slot = match field {
+                        b"0" => false,
+                        b"1" => true,
+                        _ => return Err(Unsupported),
+                    };
+                }
+            }
+            Role::Ethnicity => {
+                let groups = EthnicGroups::national().all().len() as u64;
+                for (slot, field) in room(&mut part.rows.ethnicity, kept, 0)
+                    .iter_mut()
+                    .zip(values)
+                {
+                    *slot = match number(field)? {
+                        (group, 1 | 2) if (1..=groups).contains(&group) => group as u8,
+                        _ => return Err(Unsupported),
+                    };
+                }
+            }
+            Role::Members => {
+                if !values.all(|field| number(field).is_ok_and(|(n, _)| (1..=99).contains(&n))) {
+                    return Err(Unsupported);
+                }
+            }
+            Role::Income => {
+                income.clear();
+                income.resize(kept, None);
+                for (slot, field) in income.iter_mut().zip(values) {
+                    *slot = match number(field) {
+                        _ if field.is_empty() => None,
+                        Ok((n, _)) => Some(Vnd::new(n)),
+                        // Dot thousands, "1.500.000", which the validating reader reads too.
+                        Err(_) if field.iter().all(|b| b.is_ascii_digit() || *b == b'.') => {
+                            let field = std::str::from_utf8(field).map_err(|_| Unsupported)?;
+                            Some(Vnd::parse(field).map_err(|_| Unsupported)?)
+                        }
+                        Err(_) => return Err(Unsupported),
+                    };
+                }
+            }
+            Role::B1 => {
+                b1.clear();
+                b1.resize(kept, None);
+                for (slot, field) in b1.iter_mut().zip(values) {
+                    *slot = match field {
+                        b"" => None,
+                        _ => Some(
+                            u16::try_from(number(field)?.0)
+                                .ok()
+                                .filter(|v| *v <= 999)
+                                .ok_or(Unsupported)?,
+                        ),
+                    };
+                }
+            }
+            Role::Flags { bit, count } => {
+                // The block runs from this column's start to its last flag's end.
+                let ends = bounds(scratch, column + usize::from(count) - 1, width);
+                let masks = part.rows.deprived[rows..].iter_mut();
+                for (mask, ((start, _), (_, end))) in masks.zip(fields.zip(ends)) {
+                    *mask |= read_flags(&text[start..end], usize::from(count))? << bit;
+                }
+            }
+            Role::Empty => {
+                if !values.all(<[u8]>::is_empty) {
+                    return Err(Unsupported);
+                }
+            }
         }
-        previous = row.code;
     }
-    if ascending && !first.is_empty() {
-        part.ascending = Some((first.to_vec(), previous.to_vec()));
+    // Each household classified under the standard.
+    let classes = room(&mut part.rows.class, kept, Class::NotPoor);
+    let deprived = &part.rows.deprived[rows..];
+    for (i, (class, place)) in classes.iter_mut().zip(&places).enumerate() {
+        let assessment = Assessment {
+            area: place.area,
+            agricultural: agricultural[i],
+            income_per_capita: income[i],
+            b1_score: b1[i],
+            deprived: Deprivations::from_mask(deprived[i]),
+        };
+        *class = classify(cx.standard, &assessment)
+            .map_err(|_| Unsupported)?
+            .class;
     }
-    Ok(part)
+    scratch.places = places;
+    scratch.agricultural = agricultural;
+    scratch.income = income;
+    scratch.b1 = b1;
+    Ok(())
 }
 
 /// How much of the file one thread parses at a time: small enough to stay in a core's cache
@@ -636,7 +949,7 @@ fn read_chunked(
                 let (next, failed, cx) = (&next, &failed, &cx);
                 scope.spawn(move || {
                     let mut done = Vec::new();
-                    let mut buf = Vec::new();
+                    let (mut buf, mut scratch) = (Vec::new(), Scratch::default());
                     loop {
                         let k = next.fetch_add(1, Ordering::Relaxed);
                         if k >= stretches || failed.load(Ordering::Relaxed) {
@@ -644,7 +957,7 @@ fn read_chunked(
                         }
                         let start = body + k as u64 * chunk;
                         let part = stretch(source, start, start + chunk, k == 0, &mut buf)
-                            .and_then(|lines| parse_part(lines, cx));
+                            .and_then(|lines| parse_part(lines, cx, &mut scratch));
                         if part.is_err() {
                             failed.store(true, Ordering::Relaxed);
                         }

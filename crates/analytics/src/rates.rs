@@ -240,23 +240,64 @@ pub fn rates(
         .as_str()
         .to_owned(),
     };
-    let mut rows: Vec<Row> = if keys.is_empty() {
+    // Sorted by name: each key's values are named once and ranked, and the groups sorted by
+    // their ranks.
+    let mut groups: Vec<([u32; 8], Counts)> = if keys.is_empty() {
         Vec::new()
     } else {
-        groups
-            .into_iter()
-            .map(|(key, c)| Row {
-                key: GroupKey(
-                    keys.iter()
-                        .zip(key)
-                        .map(|(k, value)| (k.as_str(), name(*k, value)))
-                        .collect(),
-                ),
-                rates: c.into(),
-            })
-            .collect()
+        groups.into_iter().collect()
     };
-    rows.sort_unstable_by(|a, b| a.key.cmp(&b.key));
+    let names: Vec<FxHashMap<u32, (u32, String)>> = keys
+        .iter()
+        .enumerate()
+        .map(|(at, k)| {
+            let mut values: Vec<u32> = groups.iter().map(|(key, _)| key[at]).collect();
+            values.sort_unstable();
+            values.dedup();
+            let mut named: Vec<(String, u32)> =
+                values.into_iter().map(|v| (name(*k, v), v)).collect();
+            named.sort_unstable();
+            let mut ranked = FxHashMap::default();
+            let mut rank = 0;
+            for (i, (name, value)) in named.iter().enumerate() {
+                if i > 0 && named[i - 1].0 != *name {
+                    rank += 1;
+                }
+                ranked.insert(*value, (rank, name.clone()));
+            }
+            ranked
+        })
+        .collect();
+    for (key, _) in &mut groups {
+        for (value, names) in key.iter_mut().zip(&names) {
+            *value = names[value].0;
+        }
+    }
+    groups.sort_unstable_by_key(|(ranks, _)| *ranks);
+    // Each position's names by rank.
+    let by_rank: Vec<Vec<&str>> = names
+        .iter()
+        .map(|names| {
+            let mut by_rank = vec![""; names.len()];
+            for (rank, name) in names.values() {
+                by_rank[*rank as usize] = name;
+            }
+            by_rank
+        })
+        .collect();
+    let rows: Vec<Row> = groups
+        .into_iter()
+        .map(|(ranks, c)| Row {
+            key: GroupKey(
+                keys.iter()
+                    .zip(ranks)
+                    .zip(&by_rank)
+                    .map(|((k, rank), names)| (k.as_str(), names[rank as usize].to_owned()))
+                    .collect(),
+            ),
+            rates: c.into(),
+        })
+        .collect();
     Report {
         year: snapshot.year.map_or(0, |y| y.get()),
         standard: snapshot.standard.clone(),

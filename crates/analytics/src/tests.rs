@@ -121,3 +121,54 @@ fn minority_and_district_keys_group_as_reports_expect() {
     assert_eq!(json["rows"][1]["poor_rate"], 66.67);
     assert_eq!(json["boundaries"], "recorded");
 }
+
+#[test]
+fn rows_are_in_the_order_of_their_names_whatever_order_the_groups_were_first_seen_in() {
+    let units = Units::national();
+    let at = day("2024-09-01");
+    let commune = |code| units.find(Level::Commune, code, at).unwrap();
+    let mut s = Snapshot::new(Year::new(2024).unwrap(), "vn-2022-2025");
+    // Villages and communes first seen out of the order of their codes.
+    for (household, c, village, ethnicity) in [
+        ("H1", "23365", "V2", "16"),
+        ("H2", "23341", "V10", "01"),
+        ("H3", "23365", "V1", "29"),
+        ("H4", "23341", "V10", "16"),
+        ("H5", "23341", "V2", "01"),
+        ("H6", "23365", "V1", "01"),
+    ] {
+        let v = s.village_id(village, None);
+        s.push(
+            household,
+            commune(c),
+            v,
+            ethnicity,
+            Area::Rural,
+            Class::Poor,
+            0,
+        );
+    }
+    let r = rates(
+        &s,
+        &[Key::Village, Key::Commune, Key::Ethnicity],
+        Boundaries::Recorded,
+        day("2026-01-01"),
+        "file",
+    );
+    let keys: Vec<Vec<&str>> = r
+        .rows
+        .iter()
+        .map(|row| row.key.0.iter().map(|(_, v)| v.as_str()).collect())
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            ["V1", "23365", "01"],
+            ["V1", "23365", "29"],
+            ["V10", "23341", "01"],
+            ["V10", "23341", "16"],
+            ["V2", "23341", "01"],
+            ["V2", "23365", "16"],
+        ]
+    );
+}

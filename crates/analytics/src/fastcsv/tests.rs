@@ -68,20 +68,18 @@ fn flags_read_as_bits_and_anything_else_is_declined() {
                 pattern & ((1 << count) - 1)
             };
             let text: Vec<String> = (0..count).map(|k| ((bits >> k) & 1).to_string()).collect();
-            let line = format!("{}\n", text.join(","));
-            let mut at = 0;
-            assert_eq!(
-                read_flags(line.as_bytes(), &mut at, count),
-                Ok(bits),
-                "{line}"
-            );
-            assert_eq!(at, 2 * count - 1);
-            // A 2, a space or a missing comma anywhere is declined.
-            for wrong in 0..line.len() - 1 {
-                let mut bad = line.clone().into_bytes();
+            let field = text.join(",");
+            assert_eq!(read_flags(field.as_bytes(), count), Ok(bits), "{field}");
+            // A 2, a space or a missing comma anywhere is declined, as is a flag too many or
+            // too few.
+            for wrong in 0..field.len() {
+                let mut bad = field.clone().into_bytes();
                 bad[wrong] = if bad[wrong] == b',' { b';' } else { b'2' };
-                assert_eq!(read_flags(&bad, &mut 0, count), Err(Unsupported), "{bad:?}");
+                assert_eq!(read_flags(&bad, count), Err(Unsupported), "{bad:?}");
             }
+            let longer = format!("{field},0");
+            assert_eq!(read_flags(longer.as_bytes(), count), Err(Unsupported));
+            assert_eq!(read_flags(&field.as_bytes()[1..], count), Err(Unsupported));
         }
     }
 }
@@ -260,13 +258,17 @@ fn parse_speed() {
         year: b"2025",
     };
     let text = &bytes[header_end + 1..];
+    let mut scratch = Scratch::default();
     for _ in 0..3 {
         let start = std::time::Instant::now();
         let (mut rows, mut at) = (0, 0);
         while at < text.len() {
-            let end = (at + (1 << 22)).min(text.len());
+            let end = (at + CHUNK).min(text.len());
             let end = memchr::memrchr(b'\n', &text[at..end]).map_or(text.len(), |e| at + e + 1);
-            rows += parse_part(&text[at..end], &cx).unwrap().rows.len();
+            rows += parse_part(&text[at..end], &cx, &mut scratch)
+                .unwrap()
+                .rows
+                .len();
             at = end;
         }
         let took = start.elapsed();
@@ -318,4 +320,129 @@ fn phase_speed() {
         "read {:?}, rates {:?}, json {:?}",
         best[0], best[1], best[2]
     );
+}
+
+fn slow_or_refused(bytes: &[u8], year: Year) -> Option<Snapshot> {
+    let standard = Standards::embedded().for_year(year).unwrap();
+    let table = Table::read("h.csv", bytes).ok()?;
+    let records = households::parse(&table, Some(year)).ok()?;
+    snapshot_from_records(year, standard, records.iter().map(|(_, r)| r)).ok()
+}
+
+/// The columns two readings agree on, side by side.
+fn same_columns(a: &Snapshot, b: &Snapshot) -> bool {
+    a.household == b.household
+        && a.commune == b.commune
+        && a.ethnicity == b.ethnicity
+        && a.area == b.area
+        && a.class == b.class
+        && a.deprived == b.deprived
+        && a.villages == b.villages
+        && a.village == b.village
+}
+
+#[test]
+fn blank_lines_a_last_line_without_its_break_and_lines_across_pieces_read_as_the_validating_reader_reads_them()
+ {
+    let year = Year::new(2025).unwrap();
+    // Enough rows for several pieces.
+    let text = String::from_utf8(generated(2_000, 2024..=2025)).unwrap();
+    assert!(text.len() > 3 * PIECE);
+    let crlf = text.replace('\n', "\r\n");
+    let blank = text
+        .replacen('\n', "\n\n", 40)
+        .replace("\n2024", "\n\n2024");
+    let blank_crlf = blank.replace('\n', "\r\n");
+    let unended = text.trim_end().to_owned();
+    for (what, text) in [
+        ("as written", &text),
+        ("CRLF", &crlf),
+        ("blank lines", &blank),
+        ("blank CRLF lines", &blank_crlf),
+        ("no last break", &unended),
+    ] {
+        let fast = fast(text.as_bytes(), year).unwrap_or_else(|_| panic!("{what}"));
+        let slow = slow_or_refused(text.as_bytes(), year).unwrap();
+        assert!(same_columns(&fast, &slow), "{what}");
+    }
+}
+
+#[test]
+fn a_stray_carriage_return_a_quote_or_a_field_too_many_or_too_few_is_left_to_the_validating_reader()
+{
+    let year = Year::new(2025).unwrap();
+    let text = String::from_utf8(generated(300, 2025..=2025)).unwrap();
+    let line = text.lines().nth(150).unwrap();
+    for changed in [
+        line.replacen(',', ",\r", 3),
+        line.replacen(',', "\r,", 1),
+        line.replacen(',', ",\"", 1),
+        format!("{line},"),
+        line.rsplit_once(',').unwrap().0.to_owned(),
+        line.replacen(",", "", 1),
+    ] {
+        let bad = text.replacen(line, &changed, 1);
+        assert_eq!(
+            fast(bad.as_bytes(), year).err(),
+            Some(Unsupported),
+            "{changed:?}"
+        );
+    }
+}
+
+#[test]
+fn sixteen_bytes_at_a_time_and_eight_at_a_time_find_the_same_separators() {
+    let mut block = [0u8; 64];
+    let alphabet = b",\n\r\"0a-\x80\xff ";
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    for _ in 0..2_000 {
+        for b in &mut block {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            *b = alphabet[(state % alphabet.len() as u64) as usize];
+        }
+        let expected = block
+            .iter()
+            .enumerate()
+            .fold((0, 0, 0), |(c, n, o), (i, b)| {
+                let bit = 1u64 << i;
+                (
+                    c | if *b == b',' { bit } else { 0 },
+                    n | if *b == b'\n' { bit } else { 0 },
+                    o | if matches!(b, b'"' | b'\r') { bit } else { 0 },
+                )
+            });
+        assert_eq!(separators(&block), expected);
+        assert_eq!(separators_in_words(&block), expected);
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+    /// A byte put in, taken out or changed anywhere: the fast reader either declines the file or
+    /// reads exactly what the validating reader reads.
+    #[test]
+    fn a_changed_byte_is_declined_or_read_as_the_validating_reader_reads_it(
+        at in 0.0f64..1.0,
+        change in 0usize..3,
+        byte in proptest::sample::select(b",\n\r\"01 a-.9".to_vec()),
+    ) {
+        let year = Year::new(2025).unwrap();
+        let mut bytes = generated(120, 2024..=2025);
+        let at = ((bytes.len() - 1) as f64 * at) as usize;
+        match change {
+            0 => bytes.insert(at, byte),
+            1 => {
+                bytes.remove(at);
+            }
+            _ => bytes[at] = byte,
+        }
+        if let Ok(fast) = fast(&bytes, year) {
+            let slow = slow_or_refused(&bytes, year);
+            proptest::prop_assert!(slow.is_some(), "read what the validating reader refuses");
+            proptest::prop_assert!(same_columns(&fast, &slow.unwrap()));
+        }
+    }
 }
