@@ -319,11 +319,25 @@ struct Combination {
 
 /// Counts per combination (the village left out unless asked for), in parallel over chunks of
 /// households. Within a chunk, each (commune, village) seen gets a block of counters indexed by
-/// ethnicity and area, so most households only add to an array.
+/// ethnicity and area, so most households only add to an array: one addition a household, its
+/// three counts packed in one word, spread over a few lanes so that neighbours of one group do not
+/// wait on each other's addition.
 fn count_combinations(snapshot: &Snapshot, by_village: bool) -> Vec<(Combination, Counts)> {
+    /// At most 2^16 households a chunk: each count fits in 21 bits of a packed word.
     const CHUNK: usize = 1 << 16;
+    const BITS: u32 = 21;
+    const ONE: u64 = 1;
+    const POOR: u64 = 1 << BITS;
+    const NEAR_POOR: u64 = 1 << (2 * BITS);
     /// Ethnic codes run 1 … 54; two areas each.
-    const BLOCK: usize = 64 * 2;
+    const SLOTS: usize = 64 * 2;
+    const LANES: usize = 4;
+    const BLOCK: usize = SLOTS * LANES;
+    let unpack = |word: u64| Counts {
+        households: word & (POOR - 1),
+        poor: (word >> BITS) & (POOR - 1),
+        near_poor: word >> (2 * BITS),
+    };
     let counted = (0..snapshot.len().div_ceil(CHUNK))
         .into_par_iter()
         .fold(
@@ -332,7 +346,7 @@ fn count_combinations(snapshot: &Snapshot, by_village: bool) -> Vec<(Combination
                 let rows = chunk * CHUNK..((chunk + 1) * CHUNK).min(snapshot.len());
                 let mut places: Vec<(UnitId, u32)> = Vec::new();
                 let mut blocks: FxHashMap<(UnitId, u32), usize> = FxHashMap::default();
-                let mut counters: Vec<Counts> = Vec::new();
+                let mut counters: Vec<u64> = Vec::new();
                 let mut last = None;
                 for i in rows {
                     let place = (
@@ -344,7 +358,7 @@ fn count_combinations(snapshot: &Snapshot, by_village: bool) -> Vec<(Combination
                         _ => {
                             let base = *blocks.entry(place).or_insert_with(|| {
                                 places.push(place);
-                                counters.resize(counters.len() + BLOCK, Counts::default());
+                                counters.resize(counters.len() + BLOCK, 0);
                                 counters.len() - BLOCK
                             });
                             last = Some((place, base));
@@ -353,15 +367,15 @@ fn count_combinations(snapshot: &Snapshot, by_village: bool) -> Vec<(Combination
                     };
                     let slot =
                         usize::from(snapshot.ethnicity[i] & 63) * 2 + snapshot.area[i] as usize;
-                    let counts = &mut counters[base + slot];
                     let class = snapshot.class[i];
-                    counts.households += 1;
-                    counts.poor += u64::from(class == Class::Poor);
-                    counts.near_poor += u64::from(class == Class::NearPoor);
+                    counters[base + slot * LANES + i % LANES] += ONE
+                        + POOR * u64::from(class == Class::Poor)
+                        + NEAR_POOR * u64::from(class == Class::NearPoor);
                 }
                 for ((commune, village), block) in places.iter().zip(counters.chunks(BLOCK)) {
-                    for (slot, counts) in block.iter().enumerate() {
-                        if counts.households == 0 {
+                    for (slot, lanes) in block.chunks(LANES).enumerate() {
+                        let word: u64 = lanes.iter().sum();
+                        if word == 0 {
                             continue;
                         }
                         let combo = Combination {
@@ -374,7 +388,7 @@ fn count_combinations(snapshot: &Snapshot, by_village: bool) -> Vec<(Combination
                                 Area::Rural
                             },
                         };
-                        acc.entry(combo).or_default().add(*counts);
+                        acc.entry(combo).or_default().add(unpack(word));
                     }
                 }
                 acc
