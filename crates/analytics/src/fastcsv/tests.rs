@@ -446,24 +446,3 @@ proptest::proptest! {
         }
     }
 }
-
-#[test]
-#[ignore = "scratch"]
-fn scratch_rates() {
-    let Ok(path) = std::env::var("BAMHO_PARSE_FILE") else {
-        return;
-    };
-    let year = Year::new(2025).unwrap();
-    let standard = Standards::embedded().for_year(year).unwrap();
-    let today = Date::parse("2026-01-01").unwrap();
-    let file = std::fs::File::open(&path).unwrap();
-    let snapshot = read_year_file(&file, year, standard).unwrap();
-    for _ in 0..3 {
-        let start = std::time::Instant::now();
-        for _ in 0..20 {
-            let r = crate::rates::rates(&snapshot, &[Key::Commune, Key::Ethnicity], Boundaries::Recorded, today, "file");
-            assert!(r.rows.len() > 10);
-        }
-        eprintln!("rates {:?}", start.elapsed() / 20);
-    }
-}
