@@ -419,18 +419,20 @@ fn separators_in_words(block: &[u8; 64]) -> (u64, u64, u64) {
     (commas, breaks, odd)
 }
 
+/// Whether a byte may stand in a code: a letter, a digit or a hyphen.
+const CODE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = (b as u8).is_ascii_alphanumeric() || b as u8 == b'-';
+        b += 1;
+    }
+    table
+};
+
 /// A code: 1 to 32 letters, digits and hyphens.
 #[inline]
 fn code(field: &[u8]) -> Result<&[u8], Unsupported> {
-    const CODE: [bool; 256] = {
-        let mut table = [false; 256];
-        let mut b = 0;
-        while b < 256 {
-            table[b] = (b as u8).is_ascii_alphanumeric() || b as u8 == b'-';
-            b += 1;
-        }
-        table
-    };
     let good = field
         .iter()
         .fold(true, |good, b| good & CODE[usize::from(*b)]);
@@ -438,6 +440,61 @@ fn code(field: &[u8]) -> Result<&[u8], Unsupported> {
         return Err(Unsupported);
     }
     Ok(field)
+}
+
+/// The code in `text[start..end]` (1 to 32 letters, digits and hyphens) and, for one of up to 16
+/// bytes, the code as one number (as [`pack`] makes it): checked sixteen bytes at a time where
+/// sixteen bytes follow its start.
+#[inline]
+fn code_at(text: &[u8], start: usize, end: usize) -> Result<(&[u8], Option<u128>), Unsupported> {
+    let field = &text[start..end];
+    let len = field.len();
+    if (1..=16).contains(&len)
+        && let Some(sixteen) = text.get(start..).and_then(<[u8]>::first_chunk::<16>)
+    {
+        let wanted = (1u32 << len) - 1;
+        if u32::from(code_bytes(sixteen)) & wanted != wanted {
+            return Err(Unsupported);
+        }
+        let packed = u128::from_le_bytes(*sixteen) & (u128::MAX >> (128 - 8 * len));
+        return Ok((field, Some(packed)));
+    }
+    let field = code(field)?;
+    Ok((field, (len <= 16).then(|| pack(text, start, len))))
+}
+
+/// A bit for each of 16 bytes that may stand in a code: a letter, a digit or a hyphen.
+#[cfg(target_arch = "x86_64")]
+#[inline]
+fn code_bytes(sixteen: &[u8; 16]) -> u16 {
+    use safe_arch::{
+        bitand_m128i, bitor_m128i, cmp_eq_mask_i8_m128i, cmp_gt_mask_i8_m128i,
+        load_unaligned_m128i, move_mask_i8_m128i, set_splat_i8_m128i,
+    };
+    let byte = |b: u8| set_splat_i8_m128i(b as i8);
+    // Bytes from 0x80 compare as negative, below every range here.
+    let within = |v, low: u8, high: u8| {
+        bitand_m128i(
+            cmp_gt_mask_i8_m128i(v, byte(low - 1)),
+            cmp_gt_mask_i8_m128i(byte(high + 1), v),
+        )
+    };
+    let v = load_unaligned_m128i(sixteen);
+    let letter = within(bitor_m128i(v, byte(0x20)), b'a', b'z');
+    let digit = within(v, b'0', b'9');
+    let hyphen = cmp_eq_mask_i8_m128i(v, byte(b'-'));
+    move_mask_i8_m128i(bitor_m128i(bitor_m128i(letter, digit), hyphen)) as u16
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+use code_bytes_one_by_one as code_bytes;
+
+/// A bit for each of 16 bytes that may stand in a code, a byte at a time.
+#[cfg(any(test, not(target_arch = "x86_64")))]
+fn code_bytes_one_by_one(sixteen: &[u8; 16]) -> u16 {
+    sixteen.iter().enumerate().fold(0, |bits, (i, b)| {
+        bits | (u16::from(CODE[usize::from(*b)]) << i)
+    })
 }
 
 /// A decimal number of 1 to 18 digits, and how many digits it has.
@@ -534,16 +591,15 @@ fn codes<'t>(
 ) -> Result<(), Unsupported> {
     let keys = room(&mut part.rows.household, fields.len(), 0);
     for (key, (start, end)) in keys.iter_mut().zip(fields) {
-        let code = code(&text[start..end])?;
         // A code of up to 16 bytes is one number, and its bytes read big-endian its place in
         // code order.
-        let place = match code.len() {
-            ..=16 => {
-                let packed = pack(text, start, code.len());
+        let (code, packed) = code_at(text, start, end)?;
+        let place = match packed {
+            Some(packed) => {
                 *key = household_key_packed(code.len(), packed);
                 Some(packed.swap_bytes())
             }
-            _ => {
+            None => {
                 *key = household_key(code);
                 None
             }
@@ -589,10 +645,9 @@ impl VillageIndex {
     ) -> Result<(), Unsupported> {
         let ids = room(&mut part.rows.village, fields.len(), 0);
         for (id, (start, end)) in ids.iter_mut().zip(fields) {
-            let village = code(&text[start..end])?;
+            let (village, packed) = code_at(text, start, end)?;
             let next = part.villages.len() as u32;
-            *id = if village.len() <= 16 {
-                let packed = pack(text, start, village.len());
+            *id = if let Some(packed) = packed {
                 match self.recent.iter().find(|(p, _)| *p == packed) {
                     Some((_, v)) => *v,
                     None => {

@@ -446,3 +446,31 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn sixteen_bytes_at_a_time_and_one_by_one_tell_the_same_code_bytes() {
+    let mut sixteen = [0u8; 16];
+    let mut state = 0x2545_F491_4F6C_DD1Du64;
+    for _ in 0..5_000 {
+        for b in &mut sixteen {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            *b = (state >> 24) as u8;
+        }
+        assert_eq!(
+            code_bytes(&sixteen),
+            code_bytes_one_by_one(&sixteen),
+            "{sixteen:?}"
+        );
+    }
+    // Every byte, at every place.
+    for b in 0..=255u8 {
+        let sixteen = [b; 16];
+        assert_eq!(code_bytes(&sixteen), code_bytes_one_by_one(&sixteen), "{b}");
+    }
+    assert_eq!(
+        code_bytes_one_by_one(b"23359-T04,rural,"),
+        0b0111_1101_1111_1111
+    );
+}
