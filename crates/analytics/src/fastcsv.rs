@@ -282,22 +282,29 @@ impl Scratch {
         lines.clear();
         let mut found = 0;
         let mut mark = |at: usize, block: &[u8; 64]| {
-            let (mut comma, mut brk, odd) = separators(block);
+            let (comma, mut brk, odd) = separators(block);
             if odd != 0 {
                 stray_returns_or_quotes(text, at, odd)?;
             }
-            // Eight offsets at a time, whether or not the block has that many commas: the
-            // room past `found` is overwritten by the next block.
-            let count = comma.count_ones() as usize;
-            let room = &mut commas[found..found + 64];
+            // Eight offsets at a time, whether or not the block has that many commas (the room
+            // past `found` is overwritten by the next block); the two halves of the block apart,
+            // so that neither waits on the other.
             let at = at as u32;
-            for eight in room.chunks_exact_mut(8).take(count.div_ceil(8)) {
-                for slot in eight {
-                    *slot = at + comma.trailing_zeros();
-                    comma &= comma.wrapping_sub(1);
+            let (low, high) = (comma & u64::from(u32::MAX), comma >> 32);
+            let (below, above) = (low.count_ones() as usize, high.count_ones() as usize);
+            let room = &mut commas[found..found + 64];
+            let (first, second) = room.split_at_mut(below);
+            for (mut half, count, room, at) in
+                [(low, below, first, at), (high, above, second, at + 32)]
+            {
+                for eight in room.chunks_mut(8).take(count.div_ceil(8)) {
+                    for slot in eight {
+                        *slot = at + half.trailing_zeros();
+                        half &= half.wrapping_sub(1);
+                    }
                 }
             }
-            found += count;
+            found += below + above;
             while brk != 0 {
                 breaks.push(at + brk.trailing_zeros());
                 brk &= brk - 1;
