@@ -519,27 +519,29 @@ fn number(field: &[u8]) -> Result<(u64, usize), Unsupported> {
     Ok((n, field.len()))
 }
 
-/// `count` flags, "0,1,0…" (each a 0 or 1, a comma between them), as bits from the lowest; read
-/// eight bytes, four flags, at a time.
+/// `count` flags in `text[start..end]`, "0,1,0…" (each a 0 or 1, a comma between them), as bits
+/// from the lowest; read eight bytes, four flags, at a time.
 #[inline]
-fn read_flags(field: &[u8], count: usize) -> Result<u16, Unsupported> {
-    if field.len() != 2 * count - 1 || count > 16 {
+fn read_flags(text: &[u8], start: usize, end: usize, count: usize) -> Result<u16, Unsupported> {
+    if end - start != 2 * count - 1 || count > 16 {
         return Err(Unsupported);
     }
     // Four zero flags, each followed by its comma.
     const ZEROS: u64 = u64::from_le_bytes(*b"0,0,0,0,");
     const FLAG: u64 = 0x0001_0001_0001_0001;
     let (mut mask, mut wrong) = (0u16, 0u64);
-    for (k, eight) in field.chunks(8).enumerate() {
-        let (word, expected) = match <[u8; 8]>::try_from(eight) {
-            Ok(word) => (word, ZEROS),
-            Err(_) => {
+    for (k, at) in (start..end).step_by(8).enumerate() {
+        // The eight bytes from `at`, those past the end zeroed.
+        let keep = u64::MAX >> (64 - 8 * (end - at).min(8));
+        let word = match text.get(at..).and_then(<[u8]>::first_chunk::<8>) {
+            Some(word) => u64::from_le_bytes(*word) & keep,
+            None => {
                 let mut word = [0u8; 8];
-                word[..eight.len()].copy_from_slice(eight);
-                (word, ZEROS & (u64::MAX >> (64 - 8 * eight.len())))
+                word[..end - at].copy_from_slice(&text[at..end]);
+                u64::from_le_bytes(word)
             }
         };
-        let x = u64::from_le_bytes(word) ^ expected;
+        let x = word ^ (ZEROS & keep);
         wrong |= x & !FLAG;
         // The four flags' bits, at bits 0, 16, 32 and 48, gathered into the top four.
         mask |= (((x & FLAG).wrapping_mul(0x1000_2000_4000_8000) >> 60) as u16) << (4 * k);
@@ -859,7 +861,7 @@ fn parse_piece<'t>(
                 let ends = bounds(scratch, column + usize::from(count) - 1, width);
                 let masks = part.rows.deprived[rows..].iter_mut();
                 for (mask, ((start, _), (_, end))) in masks.zip(fields.zip(ends)) {
-                    *mask |= read_flags(&text[start..end], usize::from(count))? << bit;
+                    *mask |= read_flags(text, start, end, usize::from(count))? << bit;
                 }
             }
             Role::Empty => {

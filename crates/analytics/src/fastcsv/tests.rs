@@ -69,17 +69,21 @@ fn flags_read_as_bits_and_anything_else_is_declined() {
             };
             let text: Vec<String> = (0..count).map(|k| ((bits >> k) & 1).to_string()).collect();
             let field = text.join(",");
-            assert_eq!(read_flags(field.as_bytes(), count), Ok(bits), "{field}");
+            let flags = |text: &[u8]| read_flags(text, 0, text.len(), count);
+            assert_eq!(flags(field.as_bytes()), Ok(bits), "{field}");
+            // Read where more follows, as in a line.
+            let line = format!("{field},middle");
+            assert_eq!(read_flags(line.as_bytes(), 0, field.len(), count), Ok(bits));
             // A 2, a space or a missing comma anywhere is declined, as is a flag too many or
             // too few.
             for wrong in 0..field.len() {
                 let mut bad = field.clone().into_bytes();
                 bad[wrong] = if bad[wrong] == b',' { b';' } else { b'2' };
-                assert_eq!(read_flags(&bad, count), Err(Unsupported), "{bad:?}");
+                assert_eq!(flags(&bad), Err(Unsupported), "{bad:?}");
             }
             let longer = format!("{field},0");
-            assert_eq!(read_flags(longer.as_bytes(), count), Err(Unsupported));
-            assert_eq!(read_flags(&field.as_bytes()[1..], count), Err(Unsupported));
+            assert_eq!(flags(longer.as_bytes()), Err(Unsupported));
+            assert_eq!(flags(&field.as_bytes()[1..]), Err(Unsupported));
         }
     }
 }
