@@ -25,6 +25,10 @@ use rustc_hash::FxHashMap;
 
 use crate::snapshot::{Snapshot, household_key, household_key_packed};
 
+mod fields;
+
+use fields::{code_at, number, read_flags, same, separators, stray_returns_or_quotes, village_key};
+
 /// The fast reader declines this input; use the validating reader.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Unsupported;
@@ -208,31 +212,6 @@ struct Context<'c> {
     year: &'c [u8],
 }
 
-/// A code of 1 to 16 bytes at `text[at..]` as one number: its bytes, zeros after (codes hold no
-/// zero byte), so that two codes are equal exactly when their numbers are.
-#[inline]
-fn pack(text: &[u8], at: usize, len: usize) -> u128 {
-    debug_assert!((1..=16).contains(&len));
-    match text.get(at..).and_then(<[u8]>::first_chunk::<16>) {
-        Some(bytes) => u128::from_le_bytes(*bytes) & (u128::MAX >> (128 - 8 * len)),
-        None => {
-            let mut word = [0u8; 16];
-            word[..len].copy_from_slice(&text[at..at + len]);
-            u128::from_le_bytes(word)
-        }
-    }
-}
-
-/// A village code's key in a part's map: its bytes folded eight at a time (the map checks a hit
-/// against the code).
-fn village_key(code: &[u8]) -> u64 {
-    code.chunks(8).fold(0, |h: u64, chunk| {
-        let mut word = [0u8; 8];
-        word[..chunk.len()].copy_from_slice(chunk);
-        (h.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(0x517c_c1b7_2722_0a95)
-    })
-}
-
 /// The most columns a row may have for this reader; wider files go to the validating reader.
 const MAX_COLUMNS: usize = 48;
 
@@ -361,200 +340,6 @@ impl Scratch {
         };
         (start as usize, end as usize)
     }
-}
-
-/// A block's quotes and carriage returns (`odd`, a bit for each, from `at`): a quote, or a return
-/// not followed by a line break, is refused.
-#[cold]
-fn stray_returns_or_quotes(text: &[u8], at: usize, mut odd: u64) -> Result<(), Unsupported> {
-    while odd != 0 {
-        let i = at + odd.trailing_zeros() as usize;
-        if text[i] == b'"' || text.get(i + 1) != Some(&b'\n') {
-            return Err(Unsupported);
-        }
-        odd &= odd - 1;
-    }
-    Ok(())
-}
-
-/// For 64 bytes: a bit for each comma, for each line break, and for each quote or carriage
-/// return; sixteen bytes at a time.
-#[cfg(target_arch = "x86_64")]
-#[inline]
-fn separators(block: &[u8; 64]) -> (u64, u64, u64) {
-    use safe_arch::{
-        bitor_m128i, cmp_eq_mask_i8_m128i, load_unaligned_m128i, move_mask_i8_m128i,
-        set_splat_i8_m128i,
-    };
-    let byte = |b: u8| set_splat_i8_m128i(b as i8);
-    let (comma, line, quote, ret) = (byte(b','), byte(b'\n'), byte(b'"'), byte(b'\r'));
-    let (mut commas, mut breaks, mut odd) = (0u64, 0u64, 0u64);
-    for (k, sixteen) in block.as_chunks::<16>().0.iter().enumerate() {
-        let v = load_unaligned_m128i(sixteen);
-        let bits = |mask| u64::from(move_mask_i8_m128i(mask) as u16) << (16 * k);
-        commas |= bits(cmp_eq_mask_i8_m128i(v, comma));
-        breaks |= bits(cmp_eq_mask_i8_m128i(v, line));
-        odd |= bits(bitor_m128i(
-            cmp_eq_mask_i8_m128i(v, quote),
-            cmp_eq_mask_i8_m128i(v, ret),
-        ));
-    }
-    (commas, breaks, odd)
-}
-
-#[cfg(not(target_arch = "x86_64"))]
-use separators_in_words as separators;
-
-/// For 64 bytes: a bit for each comma, for each line break, and for each quote or carriage
-/// return; eight bytes at a time, in a machine word.
-#[cfg(any(test, not(target_arch = "x86_64")))]
-fn separators_in_words(block: &[u8; 64]) -> (u64, u64, u64) {
-    /// A bit for each byte of `word` equal to `b`, gathered into the low eight bits.
-    fn equal(word: u64, b: u8) -> u64 {
-        const LOW: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-        let x = word ^ (u64::from(b) * 0x0101_0101_0101_0101);
-        let zero = !(((x & LOW) + LOW) | x | LOW);
-        ((zero >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
-    }
-    let (mut commas, mut breaks, mut odd) = (0u64, 0u64, 0u64);
-    for (k, eight) in block.as_chunks::<8>().0.iter().enumerate() {
-        let word = u64::from_le_bytes(*eight);
-        commas |= equal(word, b',') << (8 * k);
-        breaks |= equal(word, b'\n') << (8 * k);
-        odd |= (equal(word, b'"') | equal(word, b'\r')) << (8 * k);
-    }
-    (commas, breaks, odd)
-}
-
-/// Whether a byte may stand in a code: a letter, a digit or a hyphen.
-const CODE: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        table[b] = (b as u8).is_ascii_alphanumeric() || b as u8 == b'-';
-        b += 1;
-    }
-    table
-};
-
-/// A code: 1 to 32 letters, digits and hyphens.
-#[inline]
-fn code(field: &[u8]) -> Result<&[u8], Unsupported> {
-    let good = field
-        .iter()
-        .fold(true, |good, b| good & CODE[usize::from(*b)]);
-    if !good || field.is_empty() || field.len() > 32 {
-        return Err(Unsupported);
-    }
-    Ok(field)
-}
-
-/// The code in `text[start..end]` (1 to 32 letters, digits and hyphens) and, for one of up to 16
-/// bytes, the code as one number (as [`pack`] makes it): checked sixteen bytes at a time where
-/// sixteen bytes follow its start.
-#[inline]
-fn code_at(text: &[u8], start: usize, end: usize) -> Result<(&[u8], Option<u128>), Unsupported> {
-    let field = &text[start..end];
-    let len = field.len();
-    if (1..=16).contains(&len)
-        && let Some(sixteen) = text.get(start..).and_then(<[u8]>::first_chunk::<16>)
-    {
-        let wanted = (1u32 << len) - 1;
-        if u32::from(code_bytes(sixteen)) & wanted != wanted {
-            return Err(Unsupported);
-        }
-        let packed = u128::from_le_bytes(*sixteen) & (u128::MAX >> (128 - 8 * len));
-        return Ok((field, Some(packed)));
-    }
-    let field = code(field)?;
-    Ok((field, (len <= 16).then(|| pack(text, start, len))))
-}
-
-/// A bit for each of 16 bytes that may stand in a code: a letter, a digit or a hyphen.
-#[cfg(target_arch = "x86_64")]
-#[inline]
-fn code_bytes(sixteen: &[u8; 16]) -> u16 {
-    use safe_arch::{
-        bitand_m128i, bitor_m128i, cmp_eq_mask_i8_m128i, cmp_gt_mask_i8_m128i,
-        load_unaligned_m128i, move_mask_i8_m128i, set_splat_i8_m128i,
-    };
-    let byte = |b: u8| set_splat_i8_m128i(b as i8);
-    // Bytes from 0x80 compare as negative, below every range here.
-    let within = |v, low: u8, high: u8| {
-        bitand_m128i(
-            cmp_gt_mask_i8_m128i(v, byte(low - 1)),
-            cmp_gt_mask_i8_m128i(byte(high + 1), v),
-        )
-    };
-    let v = load_unaligned_m128i(sixteen);
-    let letter = within(bitor_m128i(v, byte(0x20)), b'a', b'z');
-    let digit = within(v, b'0', b'9');
-    let hyphen = cmp_eq_mask_i8_m128i(v, byte(b'-'));
-    move_mask_i8_m128i(bitor_m128i(bitor_m128i(letter, digit), hyphen)) as u16
-}
-
-#[cfg(not(target_arch = "x86_64"))]
-use code_bytes_one_by_one as code_bytes;
-
-/// A bit for each of 16 bytes that may stand in a code, a byte at a time.
-#[cfg(any(test, not(target_arch = "x86_64")))]
-fn code_bytes_one_by_one(sixteen: &[u8; 16]) -> u16 {
-    sixteen.iter().enumerate().fold(0, |bits, (i, b)| {
-        bits | (u16::from(CODE[usize::from(*b)]) << i)
-    })
-}
-
-/// A decimal number of 1 to 18 digits, and how many digits it has.
-#[inline]
-fn number(field: &[u8]) -> Result<(u64, usize), Unsupported> {
-    let (mut n, mut wrong) = (0u64, false);
-    for b in field {
-        let digit = b.wrapping_sub(b'0');
-        wrong |= digit > 9;
-        n = n.wrapping_mul(10).wrapping_add(u64::from(digit));
-    }
-    if wrong || field.is_empty() || field.len() > 18 {
-        return Err(Unsupported);
-    }
-    Ok((n, field.len()))
-}
-
-/// `count` flags in `text[start..end]`, "0,1,0…" (each a 0 or 1, a comma between them), as bits
-/// from the lowest; read eight bytes, four flags, at a time.
-#[inline]
-fn read_flags(text: &[u8], start: usize, end: usize, count: usize) -> Result<u16, Unsupported> {
-    if end - start != 2 * count - 1 || count > 16 {
-        return Err(Unsupported);
-    }
-    // Four zero flags, each followed by its comma.
-    const ZEROS: u64 = u64::from_le_bytes(*b"0,0,0,0,");
-    const FLAG: u64 = 0x0001_0001_0001_0001;
-    let (mut mask, mut wrong) = (0u16, 0u64);
-    for (k, at) in (start..end).step_by(8).enumerate() {
-        // The eight bytes from `at`, those past the end zeroed.
-        let keep = u64::MAX >> (64 - 8 * (end - at).min(8));
-        let word = match text.get(at..).and_then(<[u8]>::first_chunk::<8>) {
-            Some(word) => u64::from_le_bytes(*word) & keep,
-            None => {
-                let mut word = [0u8; 8];
-                word[..end - at].copy_from_slice(&text[at..end]);
-                u64::from_le_bytes(word)
-            }
-        };
-        let x = word ^ (ZEROS & keep);
-        wrong |= x & !FLAG;
-        // The four flags' bits, at bits 0, 16, 32 and 48, gathered into the top four.
-        mask |= (((x & FLAG).wrapping_mul(0x1000_2000_4000_8000) >> 60) as u16) << (4 * k);
-    }
-    if wrong != 0 {
-        return Err(Unsupported);
-    }
-    Ok(mask)
-}
-
-/// Byte strings compared in line: most fields here are a few bytes long.
-fn same(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
 
 /// Where the field of `column` begins and ends in each line of the scratch.

@@ -2,6 +2,7 @@ use bamho_domain::{Date, Standards};
 use bamho_io::{Table, households};
 use bamho_synth::{AreaKind, Config, Sinks, generate};
 
+use super::fields::{code_bytes, code_bytes_one_by_one, separators_in_words};
 use super::*;
 use crate::rates::{Boundaries, Key, rates};
 use crate::snapshot_from_records;
