@@ -70,7 +70,8 @@ struct Columns {
 
 impl Columns {
     fn from_header(header: &[u8], standard: &Standard) -> Result<Self, Unsupported> {
-        if header.contains(&b'"') || header.contains(&b' ') {
+        // A carriage return within the header ends it for the validating reader.
+        if header.iter().any(|b| matches!(b, b'"' | b' ' | b'\r')) {
             return Err(Unsupported);
         }
         let names: Vec<&[u8]> = header.split(|b| *b == b',').collect();
@@ -419,17 +420,11 @@ fn codes<'t>(
 struct VillageIndex {
     by_packed: FxHashMap<u128, u32>,
     by_hash: FxHashMap<u64, u32>,
+    /// The villages seen last, packed (none is 0: a code has at least one byte, and no zero).
     recent: [(u128, u32); 4],
 }
 
 impl VillageIndex {
-    fn new() -> Self {
-        Self {
-            recent: [(u128::MAX, 0); 4],
-            ..Self::default()
-        }
-    }
-
     /// The villages of a piece's rows.
     fn read(
         &mut self,
@@ -473,51 +468,59 @@ impl VillageIndex {
 /// piece, its commas and its values to stay in a core's cache while its columns are read.
 const PIECE: usize = 1 << 16;
 
+/// A part as its pieces are read: its rows so far, whether their codes ascend, and its villages.
+#[derive(Default)]
+struct Reading<'t> {
+    part: Part,
+    order: Order<'t>,
+    villages: VillageIndex,
+}
+
 /// Parses the lines of `text` into a part, a piece at a time.
 fn parse_part(text: &[u8], cx: &Context<'_>, scratch: &mut Scratch) -> Result<Part, Unsupported> {
-    let mut part = Part::default();
+    let mut reading = Reading::default();
     // Room for the rows the part holds, judged by its first line.
     let line = memchr::memchr(b'\n', text).map_or(text.len(), |n| n + 1);
-    part.rows
+    reading
+        .part
+        .rows
         .reserve(text.len() / line.max(1) + text.len() / line.max(1) / 4);
-    let (mut order, mut villages) = (Order::default(), VillageIndex::new());
     let mut from = 0;
     while from < text.len() {
         let to = match text.get(from + PIECE..) {
             Some(rest) => memchr::memchr(b'\n', rest).map_or(text.len(), |n| from + PIECE + n + 1),
             None => text.len(),
         };
-        parse_piece(
-            text,
-            from,
-            to,
-            cx,
-            scratch,
-            &mut part,
-            &mut order,
-            &mut villages,
-        )?;
+        parse_piece(text, from..to, cx, scratch, &mut reading)?;
         from = to;
     }
+    let Reading {
+        mut part, order, ..
+    } = reading;
     order.finish(&mut part);
     Ok(part)
 }
 
-/// Parses the lines of `text[from..to]` onto the end of `part`, a column at a time.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "the piece, and what its part keeps"
-)]
+/// Whether a year field of another year names a review year at all (the validating reader
+/// refuses one that does not).
+fn review_year((year, digits): (u64, usize)) -> bool {
+    digits == 4 && u16::try_from(year).is_ok_and(|y| Year::new(y).is_ok())
+}
+
+/// Parses the lines of `text[piece]` onto the end of the part being read, a column at a time.
 fn parse_piece<'t>(
     text: &'t [u8],
-    from: usize,
-    to: usize,
+    piece: std::ops::Range<usize>,
     cx: &Context<'_>,
     scratch: &mut Scratch,
-    part: &mut Part,
-    order: &mut Order<'t>,
-    villages: &mut VillageIndex,
+    reading: &mut Reading<'t>,
 ) -> Result<(), Unsupported> {
+    let Reading {
+        part,
+        order,
+        villages,
+    } = reading;
+    let (from, to) = (piece.start, piece.end);
     let width = cx.columns.width;
     scratch.lay_out(text, from, to, width)?;
     // The lines of the year; a line of another year is passed over, as the validating reader
@@ -531,9 +534,8 @@ fn parse_piece<'t>(
         if same(field, cx.year) {
             scratch.lines[kept] = line;
             kept += 1;
-        } else if !matches!(number(field)?, (other, 4) if u16::try_from(other).is_ok_and(|y| Year::new(y).is_ok()))
-        {
-            return Err(Unsupported); // not a review year: the validating reader says so
+        } else if !review_year(number(field)?) {
+            return Err(Unsupported);
         }
     }
     scratch.lines.truncate(kept);
