@@ -247,7 +247,8 @@ pub fn rates(
     } else {
         groups.into_iter().collect()
     };
-    let names: Vec<FxHashMap<u32, (u32, String)>> = keys
+    // For each key: the rank of each value's name, and the names by rank.
+    let names: Vec<(FxHashMap<u32, u32>, Vec<String>)> = keys
         .iter()
         .enumerate()
         .map(|(at, k)| {
@@ -257,42 +258,30 @@ pub fn rates(
             let mut named: Vec<(String, u32)> =
                 values.into_iter().map(|v| (name(*k, v), v)).collect();
             named.sort_unstable();
-            let mut ranked = FxHashMap::default();
-            let mut rank = 0;
-            for (i, (name, value)) in named.iter().enumerate() {
-                if i > 0 && named[i - 1].0 != *name {
-                    rank += 1;
+            let (mut ranks, mut by_rank) = (FxHashMap::default(), Vec::<String>::new());
+            for (name, value) in named {
+                if by_rank.last() != Some(&name) {
+                    by_rank.push(name);
                 }
-                ranked.insert(*value, (rank, name.clone()));
+                ranks.insert(value, by_rank.len() as u32 - 1);
             }
-            ranked
+            (ranks, by_rank)
         })
         .collect();
     for (key, _) in &mut groups {
-        for (value, names) in key.iter_mut().zip(&names) {
-            *value = names[value].0;
+        for (value, (ranks, _)) in key.iter_mut().zip(&names) {
+            *value = ranks[value];
         }
     }
     groups.sort_unstable_by_key(|(ranks, _)| *ranks);
-    // Each position's names by rank.
-    let by_rank: Vec<Vec<&str>> = names
-        .iter()
-        .map(|names| {
-            let mut by_rank = vec![""; names.len()];
-            for (rank, name) in names.values() {
-                by_rank[*rank as usize] = name;
-            }
-            by_rank
-        })
-        .collect();
     let rows: Vec<Row> = groups
         .into_iter()
         .map(|(ranks, c)| Row {
             key: GroupKey(
                 keys.iter()
                     .zip(ranks)
-                    .zip(&by_rank)
-                    .map(|((k, rank), names)| (k.as_str(), names[rank as usize].to_owned()))
+                    .zip(&names)
+                    .map(|((k, rank), (_, by_rank))| (k.as_str(), by_rank[rank as usize].clone()))
                     .collect(),
             ),
             rates: c.into(),

@@ -7,50 +7,28 @@ fn day(s: &str) -> Date {
     Date::parse(s).unwrap()
 }
 
-/// Four households of 2024 in three old communes of Đăk Glei that merge into two new ones.
-fn snapshot_2024() -> Snapshot {
+/// Households of 2024, each (code, commune in force then, village, ethnic code, area, class,
+/// deprivations).
+fn households_2024(rows: &[(&str, &str, &str, &str, Area, Class, u16)]) -> Snapshot {
     let units = Units::national();
     let at = day("2024-09-01");
-    let commune = |code| units.find(Level::Commune, code, at).unwrap();
     let mut s = Snapshot::new(Year::new(2024).unwrap(), "vn-2022-2025");
-    let v = s.village_id("V1", None);
-    s.push(
-        "H1",
-        commune("23341"),
-        v,
-        "01",
-        Area::Urban,
-        Class::NotPoor,
-        0,
-    );
-    s.push(
-        "H2",
-        commune("23353"),
-        v,
-        "29",
-        Area::Rural,
-        Class::Poor,
-        0b111,
-    );
-    s.push(
-        "H3",
-        commune("23362"),
-        v,
-        "16",
-        Area::Rural,
-        Class::NearPoor,
-        0b1,
-    );
-    s.push(
-        "H4",
-        commune("23365"),
-        v,
-        "16",
-        Area::Rural,
-        Class::Poor,
-        0b1111,
-    );
+    for (household, commune, village, ethnicity, area, class, deprived) in rows {
+        let commune = units.find(Level::Commune, commune, at).unwrap();
+        let v = s.village_id(village, None);
+        s.push(household, commune, v, ethnicity, *area, *class, *deprived);
+    }
     s
+}
+
+/// Four households of 2024 in three old communes of Đăk Glei that merge into two new ones.
+fn snapshot_2024() -> Snapshot {
+    households_2024(&[
+        ("H1", "23341", "V1", "01", Area::Urban, Class::NotPoor, 0),
+        ("H2", "23353", "V1", "29", Area::Rural, Class::Poor, 0b111),
+        ("H3", "23362", "V1", "16", Area::Rural, Class::NearPoor, 0b1),
+        ("H4", "23365", "V1", "16", Area::Rural, Class::Poor, 0b1111),
+    ])
 }
 
 #[test]
@@ -124,30 +102,16 @@ fn minority_and_district_keys_group_as_reports_expect() {
 
 #[test]
 fn rows_are_in_the_order_of_their_names_whatever_order_the_groups_were_first_seen_in() {
-    let units = Units::national();
-    let at = day("2024-09-01");
-    let commune = |code| units.find(Level::Commune, code, at).unwrap();
-    let mut s = Snapshot::new(Year::new(2024).unwrap(), "vn-2022-2025");
     // Villages and communes first seen out of the order of their codes.
-    for (household, c, village, ethnicity) in [
-        ("H1", "23365", "V2", "16"),
-        ("H2", "23341", "V10", "01"),
-        ("H3", "23365", "V1", "29"),
-        ("H4", "23341", "V10", "16"),
-        ("H5", "23341", "V2", "01"),
-        ("H6", "23365", "V1", "01"),
-    ] {
-        let v = s.village_id(village, None);
-        s.push(
-            household,
-            commune(c),
-            v,
-            ethnicity,
-            Area::Rural,
-            Class::Poor,
-            0,
-        );
-    }
+    let (rural, poor) = (Area::Rural, Class::Poor);
+    let s = households_2024(&[
+        ("H1", "23365", "V2", "16", rural, poor, 0),
+        ("H2", "23341", "V10", "01", rural, poor, 0),
+        ("H3", "23365", "V1", "29", rural, poor, 0),
+        ("H4", "23341", "V10", "16", rural, poor, 0),
+        ("H5", "23341", "V2", "01", rural, poor, 0),
+        ("H6", "23365", "V1", "01", rural, poor, 0),
+    ]);
     let r = rates(
         &s,
         &[Key::Village, Key::Commune, Key::Ethnicity],
