@@ -216,10 +216,17 @@ struct Context<'c> {
 /// The most columns a row may have for this reader; wider files go to the validating reader.
 const MAX_COLUMNS: usize = 48;
 
-/// A piece of a stretch laid out, and its rows' values before they are classified; kept from
-/// piece to piece for its room.
+/// What a thread keeps from piece to piece for its room: the piece laid out, and its rows'
+/// values before they are classified.
 #[derive(Debug, Default)]
 struct Scratch {
+    layout: Layout,
+    values: Values,
+}
+
+/// Where a piece's lines and fields lie.
+#[derive(Debug, Default)]
+struct Layout {
     /// The offsets of the commas; longer than their count (each block of 64 bytes writes room
     /// for all of its own).
     commas: Vec<u32>,
@@ -228,13 +235,18 @@ struct Scratch {
     /// Each line with fields: where it begins, where it ends (before any carriage return), and
     /// the index of its first comma.
     lines: Vec<(u32, u32, u32)>,
+}
+
+/// The values a piece's households are classified by, a column each.
+#[derive(Debug, Default)]
+struct Values {
     places: Vec<Place>,
     agricultural: Vec<bool>,
     income: Vec<Option<Vnd>>,
     b1: Vec<Option<u16>>,
 }
 
-impl Scratch {
+impl Layout {
     /// Finds the commas and line breaks of `text[from..to]`, sixty-four bytes at a time, and its
     /// lines, each with exactly `width` fields; blank lines are passed over. A quote, a carriage
     /// return anywhere but before a line break, or a line with too few or too many fields makes
@@ -343,14 +355,14 @@ impl Scratch {
     }
 }
 
-/// Where the field of `column` begins and ends in each line of the scratch.
+/// Where the field of `column` begins and ends in each line laid out.
 fn bounds(
-    scratch: &Scratch,
+    layout: &Layout,
     column: usize,
     width: usize,
 ) -> impl ExactSizeIterator<Item = (usize, usize)> + Clone + '_ {
-    let lines = scratch.lines.iter();
-    lines.map(move |line| scratch.field(*line, column, width))
+    let lines = layout.lines.iter();
+    lines.map(move |line| layout.field(*line, column, width))
 }
 
 /// Room for `n` more values at the end of a column (`fill` until they are filled in order).
@@ -520,32 +532,41 @@ fn parse_piece<'t>(
         order,
         villages,
     } = reading;
+    let Scratch {
+        layout,
+        values:
+            Values {
+                places,
+                agricultural,
+                income,
+                b1,
+            },
+    } = scratch;
     let (from, to) = (piece.start, piece.end);
     let width = cx.columns.width;
-    scratch.lay_out(text, from, to, width)?;
+    layout.lay_out(text, from, to, width)?;
     // The lines of the year; a line of another year is passed over, as the validating reader
     // passes over it, once its year reads.
     let year = cx.columns.column(Role::Year).ok_or(Unsupported)?;
     let mut kept = 0;
-    for i in 0..scratch.lines.len() {
-        let line = scratch.lines[i];
-        let (start, end) = scratch.field(line, year, width);
+    for i in 0..layout.lines.len() {
+        let line = layout.lines[i];
+        let (start, end) = layout.field(line, year, width);
         let field = &text[start..end];
         if same(field, cx.year) {
-            scratch.lines[kept] = line;
+            layout.lines[kept] = line;
             kept += 1;
         } else if !review_year(number(field)?) {
             return Err(Unsupported);
         }
     }
-    scratch.lines.truncate(kept);
+    layout.lines.truncate(kept);
     let rows = part.rows.len();
 
     // The commune first: the province and the area are checked against it.
     let commune = cx.columns.column(Role::Commune).ok_or(Unsupported)?;
-    let mut places = std::mem::take(&mut scratch.places);
     places.clear();
-    for (start, end) in bounds(scratch, commune, width) {
+    for (start, end) in bounds(layout, commune, width) {
         let place = match number(&text[start..end])? {
             (code, 5) => cx.places.get(code as usize).copied().flatten(),
             _ => None,
@@ -556,13 +577,8 @@ fn parse_piece<'t>(
     part.rows.commune.extend(places.iter().map(|p| p.unit));
     part.rows.area.extend(places.iter().map(|p| p.area));
     room(&mut part.rows.deprived, kept, 0);
-    let (mut agricultural, mut income, mut b1) = (
-        std::mem::take(&mut scratch.agricultural),
-        std::mem::take(&mut scratch.income),
-        std::mem::take(&mut scratch.b1),
-    );
     for &(role, column) in &cx.columns.roles {
-        let fields = bounds(scratch, column, width);
+        let fields = bounds(layout, column, width);
         let mut values = fields.clone().map(|(start, end)| &text[start..end]);
         match role {
             Role::Year | Role::Commune | Role::Other => {}
@@ -570,14 +586,14 @@ fn parse_piece<'t>(
             Role::Code => codes(text, fields, part, order)?,
             Role::Village => villages.read(text, fields, part)?,
             Role::Province => {
-                for (field, place) in values.zip(&places) {
+                for (field, place) in values.zip(places.iter()) {
                     if number(field)? != (u64::from(place.province), 2) {
                         return Err(Unsupported);
                     }
                 }
             }
             Role::Area => {
-                for (field, place) in values.zip(&places) {
+                for (field, place) in values.zip(places.iter()) {
                     match (field, place.area) {
                         (b"", _) | (b"rural", Area::Rural) | (b"urban", Area::Urban) => {}
                         _ => return Err(Unsupported),
@@ -645,7 +661,7 @@ fn parse_piece<'t>(
             }
             Role::Flags { bit, count } => {
                 // The block runs from this column's start to its last flag's end.
-                let ends = bounds(scratch, column + usize::from(count) - 1, width);
+                let ends = bounds(layout, column + usize::from(count) - 1, width);
                 let masks = part.rows.deprived[rows..].iter_mut();
                 for (mask, ((start, _), (_, end))) in masks.zip(fields.zip(ends)) {
                     *mask |= read_flags(text, start, end, usize::from(count))? << bit;
@@ -661,7 +677,7 @@ fn parse_piece<'t>(
     // Each household classified under the standard.
     let classes = room(&mut part.rows.class, kept, Class::NotPoor);
     let deprived = &part.rows.deprived[rows..];
-    for (i, (class, place)) in classes.iter_mut().zip(&places).enumerate() {
+    for (i, (class, place)) in classes.iter_mut().zip(places.iter()).enumerate() {
         let assessment = Assessment {
             area: place.area,
             agricultural: agricultural[i],
@@ -673,10 +689,6 @@ fn parse_piece<'t>(
             .map_err(|_| Unsupported)?
             .class;
     }
-    scratch.places = places;
-    scratch.agricultural = agricultural;
-    scratch.income = income;
-    scratch.b1 = b1;
     Ok(())
 }
 
