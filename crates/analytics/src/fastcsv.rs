@@ -425,18 +425,37 @@ fn codes<'t>(
 }
 
 /// Villages numbered in order of first sight in a part. Codes of up to 16 bytes are packed into
-/// a number (exact), longer ones found by hash, a hit checked against the code itself. The last
-/// few villages seen are tried first: households of a commune come together, and a commune has
-/// few villages.
-#[derive(Default)]
+/// a number (exact), longer ones found by hash, a hit checked against the code itself. A packed
+/// code is first looked for in a small table indexed by a few bits of it: a part has a few dozen
+/// villages, so it is nearly always there, and the map is seldom asked.
 struct VillageIndex {
     by_packed: FxHashMap<u128, u32>,
     by_hash: FxHashMap<u64, u32>,
-    /// The villages seen last, packed (none is 0: a code has at least one byte, and no zero).
-    recent: [(u128, u32); 4],
+    /// Villages by a few bits of their packed code, each with its code to check a hit against
+    /// (none is 0: a code has at least one byte, and no zero).
+    recent: Vec<(u128, u32)>,
+}
+
+impl Default for VillageIndex {
+    fn default() -> Self {
+        Self {
+            by_packed: FxHashMap::default(),
+            by_hash: FxHashMap::default(),
+            recent: vec![(0, 0); 1 << VillageIndex::RECENT_BITS],
+        }
+    }
 }
 
 impl VillageIndex {
+    const RECENT_BITS: u32 = 8;
+
+    /// A packed code's slot in `recent`.
+    #[inline]
+    fn slot(packed: u128) -> usize {
+        let folded = (packed as u64) ^ ((packed >> 64) as u64).rotate_left(29);
+        (folded.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - Self::RECENT_BITS)) as usize
+    }
+
     /// The villages of a piece's rows.
     fn read(
         &mut self,
@@ -447,32 +466,46 @@ impl VillageIndex {
         let ids = room(&mut part.rows.village, fields.len(), 0);
         for (id, (start, end)) in ids.iter_mut().zip(fields) {
             let (village, packed) = code_at(text, start, end)?;
-            let next = part.villages.len() as u32;
-            *id = if let Some(packed) = packed {
-                match self.recent.iter().find(|(p, _)| *p == packed) {
-                    Some((_, v)) => *v,
-                    None => {
-                        let v = *self.by_packed.entry(packed).or_insert_with(|| {
-                            part.villages.push(village.to_vec());
-                            next
-                        });
-                        self.recent.rotate_right(1);
-                        self.recent[0] = (packed, v);
-                        v
+            *id = match packed {
+                Some(packed) => {
+                    let slot = Self::slot(packed);
+                    match self.recent.get(slot) {
+                        Some((seen, v)) if *seen == packed => *v,
+                        _ => {
+                            let next = part.villages.len() as u32;
+                            let v = *self.by_packed.entry(packed).or_insert_with(|| {
+                                part.villages.push(village.to_vec());
+                                next
+                            });
+                            if let Some(entry) = self.recent.get_mut(slot) {
+                                *entry = (packed, v);
+                            }
+                            v
+                        }
                     }
                 }
-            } else {
-                let v = *self.by_hash.entry(village_key(village)).or_insert_with(|| {
-                    part.villages.push(village.to_vec());
-                    next
-                });
-                if !same(&part.villages[v as usize], village) {
-                    return Err(Unsupported); // two codes, one hash: let the reader judge
-                }
-                v
+                None => self.unpacked(village, &mut part.villages)?,
             };
         }
         Ok(())
+    }
+
+    /// A village whose code is longer than 16 bytes.
+    #[cold]
+    fn unpacked(
+        &mut self,
+        village: &[u8],
+        villages: &mut Vec<Vec<u8>>,
+    ) -> Result<u32, Unsupported> {
+        let next = villages.len() as u32;
+        let v = *self.by_hash.entry(village_key(village)).or_insert_with(|| {
+            villages.push(village.to_vec());
+            next
+        });
+        if !same(&villages[v as usize], village) {
+            return Err(Unsupported); // two codes, one hash: let the reader judge
+        }
+        Ok(v)
     }
 }
 
