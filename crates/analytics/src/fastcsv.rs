@@ -1,7 +1,7 @@
 //! households.csv read straight into a year's columns, in parallel: the file is cut into stretches
 //! of a megabyte; each thread reads a stretch at its own offset (the file is read once, and never
-//! whole into memory), parses the lines that begin in it into columns, and takes the next; the
-//! parts are joined in file order.
+//! whole into memory), parses the lines that begin in it into columns, joins them to the year's
+//! columns when the parts before have been joined (file order), and takes the next stretch.
 //!
 //! A stretch is read a piece of 64 KiB at a time, small enough to stay in a core's cache: first
 //! its separators are found, sixteen bytes at a time, and each line's fields laid out; then each
@@ -17,6 +17,7 @@ use bamho_domain::classify::{Assessment, Deprivations, classify};
 use bamho_domain::ethnic::EthnicGroups;
 use bamho_domain::units::{Level, UnitId, Units, review_day};
 use bamho_domain::{Area, Class, Standard, Vnd, Year};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread;
 
@@ -836,15 +837,19 @@ fn read_chunked(
     };
     let chunk = chunk.max(1) as u64;
     let stretches = (source.len() - body).div_ceil(chunk) as usize;
+    // Room for the rows, judged by the first line (only the room used is ever touched).
+    let first = source.get(body, body + 4096, &mut buf)?;
+    let line = memchr::memchr(b'\n', first).map_or(first.len().max(1), |n| n + 1);
+    let rows = (source.len() - body) as usize / line;
+    let joined = Mutex::new(Joined::new(year, standard, rows + rows / 4));
     let next = AtomicUsize::new(0);
     let failed = AtomicBool::new(false);
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    let mut parts = thread::scope(|scope| {
+    thread::scope(|scope| {
         let workers: Vec<_> = (0..threads.min(stretches.max(1)))
             .map(|_| {
-                let (next, failed, cx) = (&next, &failed, &cx);
+                let (next, failed, joined, cx) = (&next, &failed, &joined, &cx);
                 scope.spawn(move || {
-                    let mut done = Vec::new();
                     let (mut buf, mut scratch) = (Vec::new(), Scratch::default());
                     loop {
                         let k = next.fetch_add(1, Ordering::Relaxed);
@@ -854,30 +859,28 @@ fn read_chunked(
                         let start = body + k as u64 * chunk;
                         let part = stretch(source, start, start + chunk, k == 0, &mut buf)
                             .and_then(|lines| parse_part(lines, cx, &mut scratch));
-                        if part.is_err() {
-                            failed.store(true, Ordering::Relaxed);
+                        match (part, joined.lock()) {
+                            (Ok(part), Ok(mut joined)) => joined.add(k, part),
+                            _ => failed.store(true, Ordering::Relaxed),
                         }
-                        done.push((k, part));
                     }
-                    done
                 })
             })
             .collect();
-        let mut parts = Vec::with_capacity(stretches);
         for worker in workers {
-            parts.extend(worker.join().map_err(|_| Unsupported)?);
+            if worker.join().is_err() {
+                failed.store(true, Ordering::Relaxed);
+            }
         }
-        Ok(parts)
-    })?;
-    if failed.load(Ordering::Relaxed) {
+    });
+    let joined = joined.into_inner().map_err(|_| Unsupported)?;
+    if failed.load(Ordering::Relaxed) || joined.next != stretches {
         return Err(Unsupported);
     }
-    parts.sort_unstable_by_key(|(index, _)| *index);
-    let parts = parts
-        .into_iter()
-        .map(|(_, part)| part)
-        .collect::<Result<Vec<_>, _>>()?;
-    assemble(year, standard, parts)
+    if !joined.ascending && has_repeats(&joined.snapshot.household) {
+        return Err(Unsupported); // a repeated household (or a hash collision): let the reader judge
+    }
+    Ok(joined.snapshot)
 }
 
 /// The lines that begin between `start` and `end` (the first of the body begins at `start`),
@@ -918,92 +921,83 @@ fn stretch<'b>(
     })
 }
 
-/// Joins the parts in file order, refusing a repeated household (looked for meanwhile, unless
-/// the codes ascend through the whole file).
-fn assemble(year: Year, standard: &Standard, parts: Vec<Part>) -> Result<Snapshot, Unsupported> {
-    let (repeats, snapshot) = rayon::join(
-        || !ascending(&parts) && has_repeats(&parts),
-        || {
-            let mut snapshot = Snapshot::new(year, &standard.id);
-            // Each part's villages by their index in the snapshot.
-            let global: Vec<Vec<u32>> = parts
-                .iter()
-                .map(|part| {
-                    part.villages
-                        .iter()
-                        .map(|v| {
-                            snapshot.village_id(std::str::from_utf8(v).unwrap_or_default(), None)
-                        })
-                        .collect()
-                })
-                .collect();
-            let Snapshot {
-                commune,
-                village,
-                ethnicity,
-                area,
-                class,
-                deprived,
-                household,
-                ..
-            } = &mut snapshot;
-            rayon::join(
-                || {
-                    concat(commune, &parts, |p| &p.rows.commune);
-                    concat(ethnicity, &parts, |p| &p.rows.ethnicity);
-                    concat(area, &parts, |p| &p.rows.area);
-                    concat(class, &parts, |p| &p.rows.class);
-                    concat(deprived, &parts, |p| &p.rows.deprived);
-                },
-                || {
-                    concat(household, &parts, |p| &p.rows.household);
-                    village.reserve(parts.iter().map(|p| p.rows.village.len()).sum());
-                    for (part, global) in parts.iter().zip(&global) {
-                        village.extend(part.rows.village.iter().map(|v| global[*v as usize]));
-                    }
-                },
-            );
-            snapshot
-        },
-    );
-    if repeats {
-        return Err(Unsupported); // a repeated household (or a hash collision): let the reader judge
-    }
-    Ok(snapshot)
+/// The parts joined in file order as they come: a part that comes before its turn waits for
+/// the parts before it. Each part is dropped once joined, so its room serves the next.
+struct Joined {
+    snapshot: Snapshot,
+    /// The index of the next part to join.
+    next: usize,
+    waiting: Vec<(usize, Part)>,
+    /// Whether the household codes joined so far ascend, and the last of them.
+    ascending: bool,
+    last: Option<Vec<u8>>,
 }
 
-/// One column of every part, in order.
-fn concat<T: Copy>(column: &mut Vec<T>, parts: &[Part], of: impl Fn(&Part) -> &Vec<T>) {
-    column.reserve(parts.iter().map(|p| of(p).len()).sum());
-    for part in parts {
-        column.extend_from_slice(of(part));
+impl Joined {
+    fn new(year: Year, standard: &Standard, rows: usize) -> Self {
+        let mut snapshot = Snapshot::new(year, &standard.id);
+        snapshot.reserve(rows);
+        Self {
+            snapshot,
+            next: 0,
+            waiting: Vec::new(),
+            ascending: true,
+            last: None,
+        }
     }
-}
 
-/// Whether the household codes ascend through every part and from each part to the next: then no
-/// household appears twice.
-fn ascending(parts: &[Part]) -> bool {
-    let mut last: Option<&[u8]> = None;
-    for part in parts.iter().filter(|p| !p.rows.household.is_empty()) {
-        let Some((first, end)) = &part.ascending else {
+    /// Part `k`, joined now if its turn has come (with any waiting after it), else kept waiting.
+    fn add(&mut self, k: usize, part: Part) {
+        self.waiting.push((k, part));
+        while let Some(at) = self.waiting.iter().position(|(k, _)| *k == self.next) {
+            let (_, part) = self.waiting.swap_remove(at);
+            self.join(part);
+            self.next += 1;
+        }
+    }
+
+    /// Whether the codes still ascend with the next part's: then no household appears twice.
+    fn still_ascending(&mut self, part: &mut Part) -> bool {
+        if part.rows.household.is_empty() {
+            return self.ascending;
+        }
+        let Some((first, last)) = part.ascending.take() else {
             return false;
         };
-        if last.is_some_and(|last| first.as_slice() <= last) {
-            return false;
-        }
-        last = Some(end);
+        let ascends = self.last.as_ref().is_none_or(|before| first > *before);
+        self.last = Some(last);
+        self.ascending && ascends
     }
-    true
+
+    fn join(&mut self, mut part: Part) {
+        self.ascending = self.still_ascending(&mut part);
+        let snapshot = &mut self.snapshot;
+        // The part's villages by their index in the snapshot.
+        let global: Vec<u32> = part
+            .villages
+            .iter()
+            .map(|v| snapshot.village_id(std::str::from_utf8(v).unwrap_or_default(), None))
+            .collect();
+        let rows = &part.rows;
+        snapshot.commune.extend_from_slice(&rows.commune);
+        snapshot.ethnicity.extend_from_slice(&rows.ethnicity);
+        snapshot.area.extend_from_slice(&rows.area);
+        snapshot.class.extend_from_slice(&rows.class);
+        snapshot.deprived.extend_from_slice(&rows.deprived);
+        snapshot.household.extend_from_slice(&rows.household);
+        let villages = rows.village.iter().map(|v| global[*v as usize]);
+        snapshot.village.extend(villages);
+    }
 }
 
 /// Whether any household key appears twice. The keys are hashes, spread evenly: they are dealt
 /// into buckets by their top bits, and the buckets, small enough to sort in cache, are sorted in
 /// parallel.
-fn has_repeats(parts: &[Part]) -> bool {
+fn has_repeats(keys: &[u64]) -> bool {
     const BITS: u32 = 12;
     let bucket = |key: u64| (key >> (64 - BITS)) as usize;
     let mut sizes = vec![0usize; 1 << BITS];
-    for key in parts.iter().flat_map(|p| &p.rows.household) {
+    for key in keys {
         sizes[bucket(*key)] += 1;
     }
     let mut next: Vec<usize> = sizes
@@ -1015,7 +1009,7 @@ fn has_repeats(parts: &[Part]) -> bool {
         })
         .collect();
     let mut dealt = vec![0u64; sizes.iter().sum()];
-    for key in parts.iter().flat_map(|p| &p.rows.household) {
+    for key in keys {
         let slot = &mut next[bucket(*key)];
         dealt[*slot] = *key;
         *slot += 1;
