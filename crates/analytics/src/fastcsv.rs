@@ -228,14 +228,17 @@ struct Scratch {
 /// Where a piece's lines and fields lie.
 #[derive(Debug, Default)]
 struct Layout {
-    /// The offsets of the commas; longer than their count (each block of 64 bytes writes room
-    /// for all of its own).
-    commas: Vec<u32>,
+    /// Where each field begins: the piece's start, then one past each comma and line break, in
+    /// order; longer than their count (each block of 64 bytes writes room for all of its own).
+    /// A line whose first field is at `cuts[b]` has its field `c` at `cuts[b + c] ..
+    /// cuts[b + c + 1] - 1`.
+    cuts: Vec<u32>,
     /// The offsets of the line breaks (and of the end, when the last line has none).
     breaks: Vec<u32>,
-    /// Each line with fields: where it begins, where it ends (before any carriage return), and
-    /// the index of its first comma.
-    lines: Vec<(u32, u32, u32)>,
+    /// For each line with fields, the index in `cuts` of its first field.
+    lines: Vec<u32>,
+    /// Whether the last field of a line is followed by a carriage return somewhere in the piece.
+    returns: bool,
 }
 
 /// The values a piece's households are classified by, a column each.
@@ -263,43 +266,48 @@ impl Layout {
             return Err(Unsupported);
         }
         let Self {
-            commas,
+            cuts,
             breaks,
             lines,
-            ..
+            returns,
         } = self;
-        if commas.len() < to - from + 64 {
-            commas.resize(to - from + 64, 0);
+        if cuts.len() < to - from + 66 {
+            cuts.resize(to - from + 66, 0);
         }
         breaks.clear();
         lines.clear();
-        let mut found = 0;
+        *returns = false;
+        cuts[0] = from as u32;
+        let mut found = 1;
         let mut mark = |at: usize, block: &[u8; 64]| {
-            let (comma, mut brk, odd) = separators(block);
+            let (comma, brk, odd) = separators(block);
             if odd != 0 {
+                *returns = true;
                 stray_returns_or_quotes(text, at, odd)?;
             }
-            // Eight offsets at a time, whether or not the block has that many commas (the room
-            // past `found` is overwritten by the next block); the two halves of the block apart,
-            // so that neither waits on the other.
-            let at = at as u32;
-            let (low, high) = (comma & u64::from(u32::MAX), comma >> 32);
+            // Eight offsets at a time, whether or not the block has that many separators (the
+            // room past `found` is overwritten by the next block); the two halves of the block
+            // apart, so that neither waits on the other.
+            let next = at as u32 + 1;
+            let both = comma | brk;
+            let (low, high) = (both & u64::from(u32::MAX), both >> 32);
             let (below, above) = (low.count_ones() as usize, high.count_ones() as usize);
-            let room = &mut commas[found..found + 64];
+            let room = &mut cuts[found..found + 64];
             let (first, second) = room.split_at_mut(below);
-            for (mut half, count, room, at) in
-                [(low, below, first, at), (high, above, second, at + 32)]
+            for (mut half, count, room, next) in
+                [(low, below, first, next), (high, above, second, next + 32)]
             {
                 for eight in room.chunks_mut(8).take(count.div_ceil(8)) {
                     for slot in eight {
-                        *slot = at + half.trailing_zeros();
+                        *slot = next + half.trailing_zeros();
                         half &= half.wrapping_sub(1);
                     }
                 }
             }
             found += below + above;
+            let mut brk = brk;
             while brk != 0 {
-                breaks.push(at + brk.trailing_zeros());
+                breaks.push(at as u32 + brk.trailing_zeros());
                 brk &= brk - 1;
             }
             Ok(())
@@ -315,55 +323,52 @@ impl Layout {
         }
         if to > from && text[to - 1] != b'\n' {
             breaks.push(to as u32);
+            cuts[found] = to as u32 + 1;
+            found += 1;
         }
-        let commas = &commas[..found];
-        let (mut begins, mut comma) = (from as u32, 0usize);
+        // Each line: blank, its break its only separator; or `width - 1` commas and its break.
+        let cuts = &cuts[..found];
+        let mut line = 0;
         for &brk in breaks.iter() {
-            let end = brk - u32::from(brk > begins && text[brk as usize - 1] == b'\r');
-            // The line's commas: `width - 1` of them, all before its break.
-            let next = comma + width - 1;
-            let before = |i: usize| commas.get(i).is_some_and(|c| *c < brk);
-            if end > begins {
-                if (width > 1 && !before(next - 1)) || before(next) {
-                    return Err(Unsupported);
-                }
-                lines.push((begins, end, comma as u32));
-                comma = next;
-            } else if before(comma) {
+            let begins = cuts[line];
+            let blank = brk == begins || (brk == begins + 1 && text[begins as usize] == b'\r');
+            let next = if blank { line + 1 } else { line + width };
+            if cuts.get(next) != Some(&(brk + 1)) {
                 return Err(Unsupported);
             }
-            begins = brk + 1;
+            if !blank {
+                lines.push(line as u32);
+            }
+            line = next;
         }
         Ok(())
     }
+}
 
-    /// Where the field of `column` in `line` begins and ends.
+impl Layout {
+    /// Where the field of `column` begins and ends in the line whose first field is at
+    /// `cuts[line]`; the last field ends before any carriage return.
     #[inline]
-    fn field(&self, line: (u32, u32, u32), column: usize, width: usize) -> (usize, usize) {
-        let (begins, end, first) = line;
-        let first = first as usize;
-        let start = if column == 0 {
-            begins
-        } else {
-            self.commas[first + column - 1] + 1
-        };
-        let end = if column + 1 == width {
-            end
-        } else {
-            self.commas[first + column]
-        };
-        (start as usize, end as usize)
+    fn field(&self, line: u32, column: usize, width: usize, text: &[u8]) -> (usize, usize) {
+        let at = line as usize + column;
+        let (start, end) = (self.cuts[at] as usize, self.cuts[at + 1] as usize - 1);
+        let returns = self.returns && column + 1 == width;
+        (
+            start,
+            end - usize::from(returns && end > start && text[end - 1] == b'\r'),
+        )
     }
 }
 
 /// Where the field of `column` begins and ends in each line laid out.
-fn bounds(
-    layout: &Layout,
+fn bounds<'l>(
+    layout: &'l Layout,
     column: usize,
     width: usize,
-) -> impl ExactSizeIterator<Item = (usize, usize)> + Clone + '_ {
+    text: &'l [u8],
+) -> impl ExactSizeIterator<Item = (usize, usize)> + Clone + 'l {
     let lines = layout.lines.iter();
-    lines.map(move |line| layout.field(*line, column, width))
+    lines.map(move |line| layout.field(*line, column, width, text))
 }
 
 /// Room for `n` more values at the end of a column (`fill` until they are filled in order).
@@ -585,7 +590,7 @@ fn parse_piece<'t>(
     let mut kept = 0;
     for i in 0..layout.lines.len() {
         let line = layout.lines[i];
-        let (start, end) = layout.field(line, year, width);
+        let (start, end) = layout.field(line, year, width, text);
         let field = &text[start..end];
         if same(field, cx.year) {
             layout.lines[kept] = line;
@@ -600,7 +605,7 @@ fn parse_piece<'t>(
     // The commune first: the province and the area are checked against it.
     let commune = cx.columns.column(Role::Commune).ok_or(Unsupported)?;
     places.clear();
-    for (start, end) in bounds(layout, commune, width) {
+    for (start, end) in bounds(layout, commune, width, text) {
         let place = match number(&text[start..end])? {
             (code, 5) => cx.places.get(code as usize).copied().flatten(),
             _ => None,
@@ -612,7 +617,7 @@ fn parse_piece<'t>(
     part.rows.area.extend(places.iter().map(|p| p.area));
     room(&mut part.rows.deprived, kept, 0);
     for &(role, column) in &cx.columns.roles {
-        let fields = bounds(layout, column, width);
+        let fields = bounds(layout, column, width, text);
         let mut values = fields.clone().map(|(start, end)| &text[start..end]);
         match role {
             Role::Year | Role::Commune | Role::Other => {}
@@ -695,7 +700,7 @@ fn parse_piece<'t>(
             }
             Role::Flags { bit, count } => {
                 // The block runs from this column's start to its last flag's end.
-                let ends = bounds(layout, column + usize::from(count) - 1, width);
+                let ends = bounds(layout, column + usize::from(count) - 1, width, text);
                 let masks = part.rows.deprived[rows..].iter_mut();
                 for (mask, ((start, _), (_, end))) in masks.zip(fields.zip(ends)) {
                     *mask |= read_flags(text, start, end, usize::from(count))? << bit;
