@@ -347,16 +347,21 @@ impl Layout {
 
 impl Layout {
     /// Where the field of `column` begins and ends in the line whose first field is at
-    /// `cuts[line]`; the last field ends before any carriage return.
+    /// `cuts[line]`; the last field ends before any carriage return (`returns`: there are some,
+    /// and this is the last field).
     #[inline]
-    fn field(&self, line: u32, column: usize, width: usize, text: &[u8]) -> (usize, usize) {
+    fn field(&self, line: u32, column: usize, returns: bool, text: &[u8]) -> (usize, usize) {
         let at = line as usize + column;
         let (start, end) = (self.cuts[at] as usize, self.cuts[at + 1] as usize - 1);
-        let returns = self.returns && column + 1 == width;
         (
             start,
             end - usize::from(returns && end > start && text[end - 1] == b'\r'),
         )
+    }
+
+    /// Whether the field of `column` may end in a carriage return.
+    fn returns(&self, column: usize, width: usize) -> bool {
+        self.returns && column + 1 == width
     }
 }
 
@@ -367,8 +372,9 @@ fn bounds<'l>(
     width: usize,
     text: &'l [u8],
 ) -> impl ExactSizeIterator<Item = (usize, usize)> + Clone + 'l {
+    let returns = layout.returns(column, width);
     let lines = layout.lines.iter();
-    lines.map(move |line| layout.field(*line, column, width, text))
+    lines.map(move |line| layout.field(*line, column, returns, text))
 }
 
 /// Room for `n` more values at the end of a column (`fill` until they are filled in order).
@@ -588,9 +594,10 @@ fn parse_piece<'t>(
     // passes over it, once its year reads.
     let year = cx.columns.column(Role::Year).ok_or(Unsupported)?;
     let mut kept = 0;
+    let returns = layout.returns(year, width);
     for i in 0..layout.lines.len() {
         let line = layout.lines[i];
-        let (start, end) = layout.field(line, year, width, text);
+        let (start, end) = layout.field(line, year, returns, text);
         let field = &text[start..end];
         if same(field, cx.year) {
             layout.lines[kept] = line;
@@ -605,12 +612,22 @@ fn parse_piece<'t>(
     // The commune first: the province and the area are checked against it.
     let commune = cx.columns.column(Role::Commune).ok_or(Unsupported)?;
     places.clear();
+    // Households of a commune come together: a commune like the last is not looked up again.
+    let mut last: Option<(&[u8], Place)> = None;
     for (start, end) in bounds(layout, commune, width, text) {
-        let place = match number(&text[start..end])? {
-            (code, 5) => cx.places.get(code as usize).copied().flatten(),
-            _ => None,
-        }
-        .ok_or(Unsupported)?;
+        let code = &text[start..end];
+        let place = match last {
+            Some((before, place)) if same(before, code) => place,
+            _ => {
+                let place = match number(code)? {
+                    (code, 5) => cx.places.get(code as usize).copied().flatten(),
+                    _ => None,
+                }
+                .ok_or(Unsupported)?;
+                last = Some((code, place));
+                place
+            }
+        };
         places.push(place);
     }
     part.rows.commune.extend(places.iter().map(|p| p.unit));
