@@ -409,6 +409,8 @@ fn codes<'t>(
     order: &mut Order<'t>,
 ) -> Result<(), Unsupported> {
     let keys = room(&mut part.rows.household, fields.len(), 0);
+    // The order so far, kept in locals through the loop.
+    let (mut descends, mut last) = (order.descends, order.last);
     for (key, (start, end)) in keys.iter_mut().zip(fields) {
         // A code of up to 16 bytes is one number, and its bytes read big-endian its place in
         // code order.
@@ -425,14 +427,15 @@ fn codes<'t>(
         };
         if order.first.is_none() {
             order.first = Some(code);
-        } else if !order.descends {
-            order.descends = match (order.last.1, place) {
+        } else {
+            descends |= match (last.1, place) {
                 (Some(before), Some(after)) => after <= before,
-                _ => code <= order.last.0,
+                _ => code <= last.0,
             };
         }
-        order.last = (code, place);
+        last = (code, place);
     }
+    (order.descends, order.last) = (descends, last);
     Ok(())
 }
 

@@ -137,12 +137,23 @@ pub(super) fn code_at(
         if u32::from(code_bytes(sixteen)) & wanted != wanted {
             return Err(Unsupported);
         }
-        let packed = u128::from_le_bytes(*sixteen) & (u128::MAX >> (128 - 8 * len));
+        let packed = u128::from_le_bytes(*sixteen) & KEEP[len];
         return Ok((field, Some(packed)));
     }
     let field = code(field)?;
     Ok((field, (len <= 16).then(|| pack(text, start, len))))
 }
+
+/// For each length up to 16, the bits of that many bytes from the lowest.
+const KEEP: [u128; 17] = {
+    let mut keep = [0u128; 17];
+    let mut len = 1;
+    while len <= 16 {
+        keep[len] = u128::MAX >> (128 - 8 * len);
+        len += 1;
+    }
+    keep
+};
 
 /// A bit for each of 16 bytes that may stand in a code: a letter, a digit or a hyphen.
 #[cfg(target_arch = "x86_64")]
