@@ -237,7 +237,8 @@ struct Layout {
     breaks: Vec<u32>,
     /// For each line with fields, the index in `cuts` of its first field.
     lines: Vec<u32>,
-    /// Whether the last field of a line is followed by a carriage return somewhere in the piece.
+    /// Whether the piece has carriage returns (each one before a line break, so that a line's
+    /// last field may end in one).
     returns: bool,
 }
 
@@ -343,9 +344,7 @@ impl Layout {
         }
         Ok(())
     }
-}
 
-impl Layout {
     /// Where the field of `column` begins and ends in the line whose first field is at
     /// `cuts[line]`; the last field ends before any carriage return (`returns`: there are some,
     /// and this is the last field).
