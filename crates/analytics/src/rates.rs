@@ -192,9 +192,11 @@ pub fn rates(
     // counted per chunk of households in parallel; the combinations are then grouped by the keys
     // asked for, as numbers, and only the groups are named.
     let by_village = keys.contains(&Key::Village) || boundaries == Boundaries::Current;
+    let combinations = count_combinations(snapshot, by_village);
     let mut groups: FxHashMap<[u32; 8], Counts> = FxHashMap::default();
+    groups.reserve(combinations.len());
     let mut total = Counts::default();
-    for (combo, c) in count_combinations(snapshot, by_village) {
+    for (combo, c) in combinations {
         total.add(c);
         let today = snapshot
             .village_commune_today
@@ -258,7 +260,9 @@ pub fn rates(
             let mut named: Vec<(String, u32)> =
                 values.into_iter().map(|v| (name(*k, v), v)).collect();
             named.sort_unstable();
-            let (mut ranks, mut by_rank) = (FxHashMap::default(), Vec::<String>::new());
+            let mut ranks = FxHashMap::default();
+            ranks.reserve(named.len());
+            let mut by_rank = Vec::<String>::with_capacity(named.len());
             for (name, value) in named {
                 if by_rank.last() != Some(&name) {
                     by_rank.push(name);
@@ -327,63 +331,77 @@ fn count_combinations(snapshot: &Snapshot, by_village: bool) -> Vec<(Combination
         poor: (word >> BITS) & (POOR - 1),
         near_poor: word >> (2 * BITS),
     };
+    /// A thread's counts so far, and its room for a chunk's counters (kept from chunk to chunk:
+    /// a chunk of a few hundred communes has megabytes of them).
+    #[derive(Default)]
+    struct Counting {
+        counted: FxHashMap<Combination, Counts>,
+        places: Vec<(UnitId, u32)>,
+        blocks: FxHashMap<(UnitId, u32), usize>,
+        counters: Vec<u64>,
+    }
     let counted = (0..snapshot.len().div_ceil(CHUNK))
         .into_par_iter()
-        .fold(
-            FxHashMap::<Combination, Counts>::default,
-            |mut acc, chunk| {
-                let rows = chunk * CHUNK..((chunk + 1) * CHUNK).min(snapshot.len());
-                let mut places: Vec<(UnitId, u32)> = Vec::new();
-                let mut blocks: FxHashMap<(UnitId, u32), usize> = FxHashMap::default();
-                let mut counters: Vec<u64> = Vec::new();
-                let mut last = None;
-                for i in rows {
-                    let place = (
-                        snapshot.commune[i],
-                        if by_village { snapshot.village[i] } else { 0 },
-                    );
-                    let base = match last {
-                        Some((p, base)) if p == place => base,
-                        _ => {
-                            let base = *blocks.entry(place).or_insert_with(|| {
-                                places.push(place);
-                                counters.resize(counters.len() + BLOCK, 0);
-                                counters.len() - BLOCK
-                            });
-                            last = Some((place, base));
-                            base
-                        }
-                    };
-                    let slot =
-                        usize::from(snapshot.ethnicity[i] & 63) * 2 + snapshot.area[i] as usize;
-                    let class = snapshot.class[i];
-                    counters[base + slot * LANES + i % LANES] += ONE
-                        + POOR * u64::from(class == Class::Poor)
-                        + NEAR_POOR * u64::from(class == Class::NearPoor);
-                }
-                for ((commune, village), block) in places.iter().zip(counters.chunks(BLOCK)) {
-                    for (slot, lanes) in block.chunks(LANES).enumerate() {
-                        let word: u64 = lanes.iter().sum();
-                        if word == 0 {
-                            continue;
-                        }
-                        let combo = Combination {
-                            commune: *commune,
-                            village: *village,
-                            ethnicity: (slot / 2) as u8,
-                            area: if slot % 2 == Area::Urban as usize {
-                                Area::Urban
-                            } else {
-                                Area::Rural
-                            },
-                        };
-                        acc.entry(combo).or_default().add(unpack(word));
+        .fold(Counting::default, |mut counting, chunk| {
+            let rows = chunk * CHUNK..((chunk + 1) * CHUNK).min(snapshot.len());
+            let Counting {
+                counted,
+                places,
+                blocks,
+                counters,
+            } = &mut counting;
+            places.clear();
+            blocks.clear();
+            counters.clear();
+            let mut last = None;
+            for i in rows {
+                let place = (
+                    snapshot.commune[i],
+                    if by_village { snapshot.village[i] } else { 0 },
+                );
+                let base = match last {
+                    Some((p, base)) if p == place => base,
+                    _ => {
+                        let base = *blocks.entry(place).or_insert_with(|| {
+                            places.push(place);
+                            counters.resize(counters.len() + BLOCK, 0);
+                            counters.len() - BLOCK
+                        });
+                        last = Some((place, base));
+                        base
                     }
+                };
+                let slot = usize::from(snapshot.ethnicity[i] & 63) * 2 + snapshot.area[i] as usize;
+                let class = snapshot.class[i];
+                counters[base + slot * LANES + i % LANES] += ONE
+                    + POOR * u64::from(class == Class::Poor)
+                    + NEAR_POOR * u64::from(class == Class::NearPoor);
+            }
+            for ((commune, village), block) in places.iter().zip(counters.chunks(BLOCK)) {
+                for (slot, lanes) in block.chunks(LANES).enumerate() {
+                    let word: u64 = lanes.iter().sum();
+                    if word == 0 {
+                        continue;
+                    }
+                    let combo = Combination {
+                        commune: *commune,
+                        village: *village,
+                        ethnicity: (slot / 2) as u8,
+                        area: if slot % 2 == Area::Urban as usize {
+                            Area::Urban
+                        } else {
+                            Area::Rural
+                        },
+                    };
+                    counted.entry(combo).or_default().add(unpack(word));
                 }
-                acc
-            },
-        )
-        .reduce(FxHashMap::default, |mut a, b| {
+            }
+            counting
+        })
+        .map(|counting| counting.counted)
+        .reduce(FxHashMap::default, |a, b| {
+            // The smaller map added into the larger.
+            let (mut a, b) = if a.len() < b.len() { (b, a) } else { (a, b) };
             for (combo, counts) in b {
                 a.entry(combo).or_default().add(counts);
             }
