@@ -201,10 +201,38 @@ struct Part {
     /// The part's households in the snapshot's columns; their `village` indexes `villages`.
     rows: Snapshot,
     /// The part's villages, in order of first sight.
-    villages: Vec<Vec<u8>>,
+    villages: Codes,
     /// The first and last household codes, when every code is greater than the one before it
     /// (files are mostly in code order: then no household can repeat, and no search is needed).
     ascending: Option<(Vec<u8>, Vec<u8>)>,
+}
+
+/// Codes side by side in one buffer, numbered in the order they were added.
+#[derive(Debug, Default)]
+struct Codes {
+    bytes: Vec<u8>,
+    /// Where each code ends in `bytes`.
+    ends: Vec<u32>,
+}
+
+impl Codes {
+    /// Adds a code, and gives its number.
+    fn push(&mut self, code: &[u8]) -> u32 {
+        self.bytes.extend_from_slice(code);
+        self.ends.push(self.bytes.len() as u32);
+        self.ends.len() as u32 - 1
+    }
+
+    fn get(&self, i: usize) -> &[u8] {
+        let start = i
+            .checked_sub(1)
+            .map_or(0, |before| self.ends[before] as usize);
+        &self.bytes[start..self.ends[i] as usize]
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &[u8]> {
+        (0..self.ends.len()).map(|i| self.get(i))
+    }
 }
 
 struct Context<'c> {
@@ -223,6 +251,8 @@ const MAX_COLUMNS: usize = 48;
 struct Scratch {
     layout: Layout,
     values: Values,
+    /// The villages of the part being read.
+    villages: VillageIndex,
 }
 
 /// Where a piece's lines and fields lie.
@@ -442,6 +472,7 @@ fn codes<'t>(
 /// a number (exact), longer ones found by hash, a hit checked against the code itself. A packed
 /// code is first looked for in a small table indexed by a few bits of it: a part has a few dozen
 /// villages, so it is nearly always there, and the map is seldom asked.
+#[derive(Debug)]
 struct VillageIndex {
     by_packed: FxHashMap<u128, u32>,
     by_hash: FxHashMap<u64, u32>,
@@ -462,6 +493,13 @@ impl Default for VillageIndex {
 
 impl VillageIndex {
     const RECENT_BITS: u32 = 8;
+
+    /// Ready for the next part (its room kept).
+    fn clear(&mut self) {
+        self.by_packed.clear();
+        self.by_hash.clear();
+        self.recent.fill((0, 0));
+    }
 
     /// A packed code's slot in `recent`.
     #[inline]
@@ -486,11 +524,10 @@ impl VillageIndex {
                     match self.recent.get(slot) {
                         Some((seen, v)) if *seen == packed => *v,
                         _ => {
-                            let next = part.villages.len() as u32;
-                            let v = *self.by_packed.entry(packed).or_insert_with(|| {
-                                part.villages.push(village.to_vec());
-                                next
-                            });
+                            let v = *self
+                                .by_packed
+                                .entry(packed)
+                                .or_insert_with(|| part.villages.push(village));
                             if let Some(entry) = self.recent.get_mut(slot) {
                                 *entry = (packed, v);
                             }
@@ -506,17 +543,12 @@ impl VillageIndex {
 
     /// A village whose code is longer than 16 bytes.
     #[cold]
-    fn unpacked(
-        &mut self,
-        village: &[u8],
-        villages: &mut Vec<Vec<u8>>,
-    ) -> Result<u32, Unsupported> {
-        let next = villages.len() as u32;
-        let v = *self.by_hash.entry(village_key(village)).or_insert_with(|| {
-            villages.push(village.to_vec());
-            next
-        });
-        if !same(&villages[v as usize], village) {
+    fn unpacked(&mut self, village: &[u8], villages: &mut Codes) -> Result<u32, Unsupported> {
+        let v = *self
+            .by_hash
+            .entry(village_key(village))
+            .or_insert_with(|| villages.push(village));
+        if !same(villages.get(v as usize), village) {
             return Err(Unsupported); // two codes, one hash: let the reader judge
         }
         Ok(v)
@@ -524,20 +556,20 @@ impl VillageIndex {
 }
 
 /// How many bytes of a stretch are laid out and read a column at a time: small enough for the
-/// piece, its commas and its values to stay in a core's cache while its columns are read.
+/// piece, its field starts and its values to stay in a core's cache while its columns are read.
 const PIECE: usize = 1 << 16;
 
-/// A part as its pieces are read: its rows so far, whether their codes ascend, and its villages.
+/// A part as its pieces are read: its rows so far, and whether their codes ascend.
 #[derive(Default)]
 struct Reading<'t> {
     part: Part,
     order: Order<'t>,
-    villages: VillageIndex,
 }
 
 /// Parses the lines of `text` into a part, a piece at a time.
 fn parse_part(text: &[u8], cx: &Context<'_>, scratch: &mut Scratch) -> Result<Part, Unsupported> {
     let mut reading = Reading::default();
+    scratch.villages.clear();
     // Room for the rows the part holds, judged by its first line.
     let line = memchr::memchr(b'\n', text).map_or(text.len(), |n| n + 1);
     reading
@@ -553,9 +585,7 @@ fn parse_part(text: &[u8], cx: &Context<'_>, scratch: &mut Scratch) -> Result<Pa
         parse_piece(text, from..to, cx, scratch, &mut reading)?;
         from = to;
     }
-    let Reading {
-        mut part, order, ..
-    } = reading;
+    let Reading { mut part, order } = reading;
     order.finish(&mut part);
     Ok(part)
 }
@@ -574,13 +604,10 @@ fn parse_piece<'t>(
     scratch: &mut Scratch,
     reading: &mut Reading<'t>,
 ) -> Result<(), Unsupported> {
-    let Reading {
-        part,
-        order,
-        villages,
-    } = reading;
+    let Reading { part, order } = reading;
     let Scratch {
         layout,
+        villages,
         values:
             Values {
                 places,

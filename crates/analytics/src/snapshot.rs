@@ -2,6 +2,7 @@
 //! the class as a byte and the deprivations as a bitmask. Every measure is a pass over these.
 
 use rustc_hash::FxHashMap;
+use std::collections::hash_map::Entry;
 
 use bamho_domain::units::UnitId;
 use bamho_domain::{Area, Class, Year};
@@ -26,7 +27,10 @@ pub struct Snapshot {
     pub deprived: Vec<u16>,
     /// Each household's identity across years: a hash of its household code.
     pub household: Vec<u64>,
-    village_index: FxHashMap<String, u32>,
+    /// Each village's index by the hash of its code (the hash of household codes); a village
+    /// whose hash another village's code has taken is found by its code in `village_overflow`.
+    village_index: FxHashMap<u64, u32>,
+    village_overflow: FxHashMap<String, u32>,
 }
 
 impl Snapshot {
@@ -59,14 +63,30 @@ impl Snapshot {
 
     /// The index of a village, added on first sight.
     pub fn village_id(&mut self, code: &str, commune_today: Option<UnitId>) -> u32 {
-        if let Some(&i) = self.village_index.get(code) {
+        if let Some(i) = self.find_village(code) {
             return i;
         }
         let i = self.villages.len() as u32;
+        match self.village_index.entry(household_key(code.as_bytes())) {
+            Entry::Vacant(slot) => {
+                slot.insert(i);
+            }
+            Entry::Occupied(_) => {
+                self.village_overflow.insert(code.to_owned(), i);
+            }
+        }
         self.villages.push(code.to_owned());
         self.village_commune_today.push(commune_today);
-        self.village_index.insert(code.to_owned(), i);
         i
+    }
+
+    /// The index of the village with this code, if it has one.
+    fn find_village(&self, code: &str) -> Option<u32> {
+        match self.village_index.get(&household_key(code.as_bytes())) {
+            Some(&i) if self.villages.get(i as usize).is_some_and(|v| v == code) => Some(i),
+            Some(_) => self.village_overflow.get(code).copied(),
+            None => None,
+        }
     }
 
     /// Adds one household. `ethnicity` is the code "01" … "54".
@@ -94,7 +114,7 @@ impl Snapshot {
 impl Snapshot {
     /// Keeps only the households of the village with this code.
     pub fn retain_village(&mut self, code: &str) {
-        let keep = self.village_index.get(code).copied();
+        let keep = self.find_village(code);
         let mask: Vec<bool> = self.village.iter().map(|v| Some(*v) == keep).collect();
         fn filter<T>(column: &mut Vec<T>, mask: &[bool]) {
             let mut kept = mask.iter();
@@ -148,6 +168,23 @@ fn finish(mut h: u64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_village_whose_hash_another_has_taken_keeps_its_own_index() {
+        let mut s = Snapshot::default();
+        let a = s.village_id("00001-T01", None);
+        // As if "00001-T02" hashed to what "00001-T01" does.
+        s.village_index.insert(household_key(b"00001-T02"), a);
+        let b = s.village_id("00001-T02", None);
+        assert_ne!(a, b);
+        assert_eq!(s.village_id("00001-T02", None), b);
+        assert_eq!(s.village_id("00001-T01", None), a);
+        assert_eq!(s.villages, ["00001-T01", "00001-T02"]);
+        s.village = vec![a, b, b];
+        s.household = vec![1, 2, 3];
+        s.retain_village("00001-T02");
+        assert_eq!(s.household, [2, 3]);
+    }
 
     #[test]
     fn a_short_code_s_key_is_the_same_from_its_packed_bytes() {
