@@ -245,8 +245,8 @@ struct Context<'c> {
 /// The most columns a row may have for this reader; wider files go to the validating reader.
 const MAX_COLUMNS: usize = 48;
 
-/// What a thread keeps from piece to piece for its room: the piece laid out, and its rows'
-/// values before they are classified.
+/// What a thread keeps from piece to piece, and part to part, for its room: the piece laid out,
+/// its rows' values before they are classified, and the villages of the part.
 #[derive(Debug, Default)]
 struct Scratch {
     layout: Layout,
