@@ -163,6 +163,7 @@ pub enum ClassifyError {
 }
 
 /// Classifies a household under `standard`. Pure; the same inputs always give the same class.
+#[inline]
 pub fn classify(standard: &Standard, a: &Assessment) -> Result<Classification, ClassifyError> {
     let valid = if standard.indicators.len() >= 16 {
         u16::MAX
