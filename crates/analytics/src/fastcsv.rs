@@ -169,11 +169,11 @@ struct Place {
     area: Area,
 }
 
-/// Communes in force at the year's review, indexed by their five-digit code.
+/// Communes in force at the year's review, indexed by their five-digit code (up to the highest).
 fn places(year: Year) -> Vec<Option<Place>> {
     let units = Units::national();
     let day = review_day(year);
-    let mut out = vec![None; 100_000];
+    let mut out = Vec::new();
     for (id, unit) in units.iter() {
         if unit.level != Level::Commune || !unit.in_force_on(day) {
             continue;
@@ -184,7 +184,10 @@ fn places(year: Year) -> Vec<Option<Place>> {
         let Ok(province) = units.get(province).code.parse::<u32>() else {
             continue;
         };
-        if code < out.len() {
+        if code < 100_000 {
+            if out.len() <= code {
+                out.resize(code + 1, None);
+            }
             out[code] = Some(Place {
                 unit: id,
                 province,

@@ -139,6 +139,11 @@ fn records<'a, const N: usize>(
         })
 }
 
+/// How many lines a text has (at most).
+fn line_count(text: &str) -> usize {
+    text.bytes().filter(|b| *b == b'\n').count() + 1
+}
+
 fn level(list: &'static str, line: usize, raw: &str) -> Result<Level, ListError> {
     match raw {
         "province" => Ok(Level::Province),
@@ -187,8 +192,11 @@ impl Units {
         units_csv: &'static str,
         successions_csv: &'static str,
     ) -> Result<Self, ListError> {
-        let mut units = Vec::new();
+        // Room for every line, so that nothing grows as the list is read (communes are most of it).
+        let lines = line_count(units_csv);
+        let mut units = Vec::with_capacity(lines);
         let mut by_code: [FxHashMap<&'static str, Vec<UnitId>>; 3] = Default::default();
+        by_code[Level::Commune as usize].reserve(lines);
         for row in records::<7>("units.csv", units_csv) {
             let (line, [lvl, code, name, kind, parent_code, valid_from, valid_to]) = row?;
             let level = level("units.csv", line, lvl)?;
