@@ -313,8 +313,7 @@ struct Combination {
 /// Counts per combination (the village left out unless asked for), in parallel over chunks of
 /// households. Within a chunk, each (commune, village) seen gets a block of counters indexed by
 /// ethnicity and area, so most households only add to an array: one addition a household, its
-/// three counts packed in one word, spread over a few lanes so that neighbours of one group do not
-/// wait on each other's addition.
+/// three counts packed in one word.
 fn count_combinations(snapshot: &Snapshot, by_village: bool) -> Vec<(Combination, Counts)> {
     /// At most 2^16 households a chunk: each count fits in 21 bits of a packed word.
     const CHUNK: usize = 1 << 16;
@@ -324,15 +323,13 @@ fn count_combinations(snapshot: &Snapshot, by_village: bool) -> Vec<(Combination
     const NEAR_POOR: u64 = 1 << (2 * BITS);
     /// Ethnic codes run 1 … 54; two areas each.
     const SLOTS: usize = 64 * 2;
-    const LANES: usize = 4;
-    const BLOCK: usize = SLOTS * LANES;
     let unpack = |word: u64| Counts {
         households: word & (POOR - 1),
         poor: (word >> BITS) & (POOR - 1),
         near_poor: word >> (2 * BITS),
     };
     /// A thread's counts so far, and its room for a chunk's counters (kept from chunk to chunk:
-    /// a chunk of a few hundred communes has megabytes of them).
+    /// a chunk of a few hundred communes has hundreds of kilobytes of them).
     #[derive(Default)]
     struct Counting {
         counted: FxHashMap<Combination, Counts>,
@@ -364,8 +361,8 @@ fn count_combinations(snapshot: &Snapshot, by_village: bool) -> Vec<(Combination
                     _ => {
                         let base = *blocks.entry(place).or_insert_with(|| {
                             places.push(place);
-                            counters.resize(counters.len() + BLOCK, 0);
-                            counters.len() - BLOCK
+                            counters.resize(counters.len() + SLOTS, 0);
+                            counters.len() - SLOTS
                         });
                         last = Some((place, base));
                         base
@@ -373,13 +370,12 @@ fn count_combinations(snapshot: &Snapshot, by_village: bool) -> Vec<(Combination
                 };
                 let slot = usize::from(snapshot.ethnicity[i] & 63) * 2 + snapshot.area[i] as usize;
                 let class = snapshot.class[i];
-                counters[base + slot * LANES + i % LANES] += ONE
+                counters[base + slot] += ONE
                     + POOR * u64::from(class == Class::Poor)
                     + NEAR_POOR * u64::from(class == Class::NearPoor);
             }
-            for ((commune, village), block) in places.iter().zip(counters.chunks(BLOCK)) {
-                for (slot, lanes) in block.chunks(LANES).enumerate() {
-                    let word: u64 = lanes.iter().sum();
+            for ((commune, village), block) in places.iter().zip(counters.chunks(SLOTS)) {
+                for (slot, &word) in block.iter().enumerate() {
                     if word == 0 {
                         continue;
                     }
