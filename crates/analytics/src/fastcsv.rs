@@ -28,7 +28,7 @@ use crate::snapshot::{Snapshot, household_key, household_key_packed};
 
 mod fields;
 
-use fields::{code_at, number, read_flags, same, separators, stray_returns_or_quotes, village_key};
+use fields::{code_at, number, read_flags, same, separators, stray_returns_or_quotes};
 
 /// The fast reader declines this input; use the validating reader.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -473,8 +473,9 @@ fn codes<'t>(
 
 /// Villages numbered in order of first sight in a part. Codes of up to 16 bytes are packed into
 /// a number (exact), longer ones found by hash, a hit checked against the code itself. A packed
-/// code is first looked for in a small table indexed by a few bits of it: a part has a few dozen
-/// villages, so it is nearly always there, and the map is seldom asked.
+/// code is first looked for in a small table indexed by a few bits of it: a commune's households
+/// come together, so the few villages in use at a time are nearly always there, and the map is
+/// asked about once a village.
 #[derive(Debug)]
 struct VillageIndex {
     by_packed: FxHashMap<u128, u32>,
@@ -549,7 +550,7 @@ impl VillageIndex {
     fn unpacked(&mut self, village: &[u8], villages: &mut Codes) -> Result<u32, Unsupported> {
         let v = *self
             .by_hash
-            .entry(village_key(village))
+            .entry(household_key(village)) // the same hash as household codes'
             .or_insert_with(|| villages.push(village));
         if !same(villages.get(v as usize), village) {
             return Err(Unsupported); // two codes, one hash: let the reader judge

@@ -139,11 +139,6 @@ fn records<'a, const N: usize>(
         })
 }
 
-/// How many lines a text has (at most).
-fn line_count(text: &str) -> usize {
-    text.bytes().filter(|b| *b == b'\n').count() + 1
-}
-
 fn level(list: &'static str, line: usize, raw: &str) -> Result<Level, ListError> {
     match raw {
         "province" => Ok(Level::Province),
@@ -193,7 +188,7 @@ impl Units {
         successions_csv: &'static str,
     ) -> Result<Self, ListError> {
         // Room for every line, so that nothing grows as the list is read (communes are most of it).
-        let lines = line_count(units_csv);
+        let lines = units_csv.bytes().filter(|b| *b == b'\n').count() + 1;
         let mut units = Vec::with_capacity(lines);
         let mut by_code: [FxHashMap<&'static str, Vec<UnitId>>; 3] = Default::default();
         by_code[Level::Commune as usize].reserve(lines);

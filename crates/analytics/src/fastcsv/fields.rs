@@ -19,16 +19,6 @@ pub(super) fn pack(text: &[u8], at: usize, len: usize) -> u128 {
     }
 }
 
-/// A village code's key in a part's map: its bytes folded eight at a time (the map checks a hit
-/// against the code).
-pub(super) fn village_key(code: &[u8]) -> u64 {
-    code.chunks(8).fold(0, |h: u64, chunk| {
-        let mut word = [0u8; 8];
-        word[..chunk.len()].copy_from_slice(chunk);
-        (h.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(0x517c_c1b7_2722_0a95)
-    })
-}
-
 /// A block's quotes and carriage returns (`odd`, a bit for each, from `at`): a quote, or a return
 /// not followed by a line break, is refused.
 #[cold]
