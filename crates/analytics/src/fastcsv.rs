@@ -258,6 +258,9 @@ struct Scratch {
     villages: VillageIndex,
 }
 
+/// How many field starts each block of 64 bytes writes whatever its count (more when it has more).
+const ALWAYS: usize = 24;
+
 /// Where a piece's lines and fields lie.
 #[derive(Debug, Default)]
 struct Layout {
@@ -319,26 +322,23 @@ impl Layout {
                 *returns = true;
                 stray_returns_or_quotes(text, at, odd)?;
             }
-            // Eight offsets at a time, whether or not the block has that many separators (the
-            // room past `found` is overwritten by the next block); the two halves of the block
-            // apart, so that neither waits on the other.
+            // A fixed number of offsets, whether or not the block has that many separators (the
+            // room past `found` is overwritten by the next block): a block of households has
+            // about sixteen, and writes that always end at the same place are never mispredicted.
             let next = at as u32 + 1;
-            let both = comma | brk;
-            let (low, high) = (both & u64::from(u32::MAX), both >> 32);
-            let (below, above) = (low.count_ones() as usize, high.count_ones() as usize);
-            let room = &mut cuts[found..found + 64];
-            let (first, second) = room.split_at_mut(below);
-            for (mut half, count, room, next) in
-                [(low, below, first, next), (high, above, second, next + 32)]
-            {
-                for eight in room.chunks_mut(8).take(count.div_ceil(8)) {
-                    for slot in eight {
-                        *slot = next + half.trailing_zeros();
-                        half &= half.wrapping_sub(1);
-                    }
-                }
-            }
-            found += below + above;
+            let mut bits = comma | brk;
+            let count = bits.count_ones() as usize;
+            let room: &mut [u32; 64] = cuts[found..].first_chunk_mut().ok_or(Unsupported)?;
+            let (always, rest) = room.split_at_mut(ALWAYS);
+            let mut write = |slot: &mut u32| {
+                *slot = next + bits.trailing_zeros();
+                bits &= bits.wrapping_sub(1);
+            };
+            always.iter_mut().for_each(&mut write);
+            rest.iter_mut()
+                .take(count.saturating_sub(ALWAYS))
+                .for_each(write);
+            found += count;
             let mut brk = brk;
             while brk != 0 {
                 breaks.push(at as u32 + brk.trailing_zeros());
@@ -951,7 +951,8 @@ fn stretch<'b>(
     let from = if first { start } else { start - 1 };
     // The last byte a line beginning in the stretch can follow, counted from `from`.
     let last = (end - 1 - from) as usize;
-    let mut room = (end - start) / 8 + 256;
+    // Room for the last line to run on past `end`: a line of households is about a hundred bytes.
+    let mut room = 4096;
     let (begin, finish) = loop {
         let until = end.saturating_add(room);
         let bytes = source.get(from, until, buf)?;

@@ -121,11 +121,26 @@ impl Serialize for GroupKey {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// A group and its counts: `{"key": {...}, "households": …, "poor": …, …}`.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Row {
     pub key: GroupKey,
-    #[serde(flatten)]
     pub rates: Rates,
+}
+
+impl Serialize for Row {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let r = &self.rates;
+        let mut row = s.serialize_struct("Row", 6)?;
+        row.serialize_field("key", &self.key)?;
+        row.serialize_field("households", &r.households)?;
+        row.serialize_field("poor", &r.poor)?;
+        row.serialize_field("near_poor", &r.near_poor)?;
+        row.serialize_field("poor_rate", &r.poor_rate)?;
+        row.serialize_field("near_poor_rate", &r.near_poor_rate)?;
+        row.end()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

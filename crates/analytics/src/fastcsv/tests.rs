@@ -237,6 +237,30 @@ fn where_the_chunks_end_does_not_change_the_answer() {
 }
 
 #[test]
+fn lines_longer_than_the_room_read_past_a_stretch_s_end_are_read_whole() {
+    // A note column read past, some notes far longer than the few kilobytes a thread first reads
+    // beyond its stretch for the line that runs on.
+    let bytes = generated(300, 2025..=2025);
+    let text = std::str::from_utf8(&bytes).unwrap();
+    let mut noted = String::new();
+    for (i, line) in text.lines().enumerate() {
+        let note = match i {
+            0 => "note".to_owned(),
+            _ if i % 7 == 0 => "x".repeat(9_000 + i),
+            _ => format!("n{i}"),
+        };
+        noted.push_str(&format!("{line},{note}\n"));
+    }
+    let year = Year::new(2025).unwrap();
+    let standard = Standards::embedded().for_year(year).unwrap();
+    let expected = slow(noted.as_bytes(), year);
+    for chunk in [1, 4096, 10_000, 1 << 20] {
+        let s = read_chunked(Source::Bytes(noted.as_bytes()), year, standard, chunk).unwrap();
+        assert!(same_columns(&s, &expected), "chunk {chunk}");
+    }
+}
+
+#[test]
 fn windows_line_ends_and_a_byte_order_mark_read_the_same() {
     let bytes = generated(300, 2025..=2025);
     let year = Year::new(2025).unwrap();
