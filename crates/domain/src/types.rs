@@ -162,6 +162,19 @@ impl Date {
 
     /// Parses `YYYY-MM-DD` or the Vietnamese `dd/mm/yyyy`.
     pub fn parse(raw: &str) -> Result<Self, InvalidValue> {
+        // The common form, YYYY-MM-DD exactly, read in place.
+        if let [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = *raw.as_bytes() {
+            let digits = [y0, y1, y2, y3, m0, m1, d0, d1].map(|b| b.wrapping_sub(b'0'));
+            if digits.iter().all(|d| *d <= 9) {
+                let number = |ds: &[u8]| ds.iter().fold(0u16, |n, d| n * 10 + u16::from(*d));
+                let (y, m, d) = (
+                    number(&digits[..4]),
+                    number(&digits[4..6]),
+                    number(&digits[6..]),
+                );
+                return Self::new(y, m as u8, d as u8);
+            }
+        }
         let raw = raw.trim();
         let bad = || invalid("a date is written YYYY-MM-DD or dd/mm/yyyy");
         let mut parts = raw.split(['-', '/']);
@@ -417,5 +430,18 @@ mod tests {
         assert_eq!(Date::parse("2025-07-01").unwrap().vi(), "01/07/2025");
         assert_eq!(Date::parse("2024-02-29").unwrap().to_string(), "2024-02-29");
         assert!(Date::parse("2025-02-29").is_err());
+        for bad in ["2025-13-01", "2025-00-10", "2025-1a-01", "2025-07-32", "2025/07/01"] {
+            assert!(Date::parse(bad).is_err(), "{bad}");
+        }
+        assert_eq!(Date::parse(" 2025-7-1 ").unwrap().to_string(), "2025-07-01");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn every_day_reads_back_from_how_it_is_written(days in 0i64..60_000) {
+            let day = Date::from_unix_days(days).unwrap();
+            proptest::prop_assert_eq!(Date::parse(&day.to_string()).unwrap(), day);
+            proptest::prop_assert_eq!(Date::parse(&day.vi()).unwrap(), day);
+        }
     }
 }

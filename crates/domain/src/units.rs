@@ -110,33 +110,39 @@ fn records<'a, const N: usize>(
     text: &'a str,
 ) -> impl Iterator<Item = Result<(usize, [&'a str; N]), ListError>> + 'a {
     let quoted = text.contains('"');
-    text.lines()
-        .enumerate()
-        .filter(|(_, line)| !line.starts_with('#') && !line.is_empty())
-        .skip(1)
-        .map(move |(i, line)| {
-            let bad = || ListError {
-                list,
-                line: i + 1,
-                why: format!("expected {N} fields without quotes"),
-            };
-            if quoted && line.contains('"') {
-                return Err(bad());
-            }
-            // Split at commas byte by byte: the fields are short, a search per field costs more.
-            let mut row = [""; N];
-            let (mut k, mut start) = (0, 0);
-            for (j, b) in line.bytes().enumerate().chain([(line.len(), b',')]) {
-                if b == b',' {
-                    *row.get_mut(k).ok_or_else(bad)? = &line[start..j];
-                    (k, start) = (k + 1, j + 1);
-                }
-            }
-            if k != N {
-                return Err(bad());
-            }
-            Ok((i + 1, row))
-        })
+    let mut start = 0;
+    let ends = memchr::memchr_iter(b'\n', text.as_bytes()).chain([text.len()]);
+    ends.map(move |end| {
+        let line = &text[start.min(end)..end];
+        start = end + 1;
+        line.strip_suffix('\r').unwrap_or(line)
+    })
+    .enumerate()
+    .filter(|(_, line)| !line.starts_with('#') && !line.is_empty())
+    .skip(1)
+    .map(move |(i, line)| {
+        let bad = || ListError {
+            list,
+            line: i + 1,
+            why: format!("expected {N} fields without quotes"),
+        };
+        if quoted && line.contains('"') {
+            return Err(bad());
+        }
+        let mut row = [""; N];
+        let mut start = 0;
+        let mut commas = memchr::memchr_iter(b',', line.as_bytes());
+        for slot in &mut row[..N - 1] {
+            let end = commas.next().ok_or_else(bad)?;
+            *slot = &line[start..end];
+            start = end + 1;
+        }
+        if commas.next().is_some() {
+            return Err(bad());
+        }
+        row[N - 1] = &line[start..];
+        Ok((i + 1, row))
+    })
 }
 
 fn level(list: &'static str, line: usize, raw: &str) -> Result<Level, ListError> {
@@ -188,7 +194,7 @@ impl Units {
         successions_csv: &'static str,
     ) -> Result<Self, ListError> {
         // Room for every line, so that nothing grows as the list is read (communes are most of it).
-        let lines = units_csv.bytes().filter(|b| *b == b'\n').count() + 1;
+        let lines = memchr::memchr_iter(b'\n', units_csv.as_bytes()).count() + 1;
         let mut units = Vec::with_capacity(lines);
         let mut by_code: [FxHashMap<&'static str, Vec<UnitId>>; 3] = Default::default();
         by_code[Level::Commune as usize].reserve(lines);
