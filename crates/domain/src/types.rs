@@ -430,7 +430,13 @@ mod tests {
         assert_eq!(Date::parse("2025-07-01").unwrap().vi(), "01/07/2025");
         assert_eq!(Date::parse("2024-02-29").unwrap().to_string(), "2024-02-29");
         assert!(Date::parse("2025-02-29").is_err());
-        for bad in ["2025-13-01", "2025-00-10", "2025-1a-01", "2025-07-32", "2025/07/01"] {
+        for bad in [
+            "2025-13-01",
+            "2025-00-10",
+            "2025-1a-01",
+            "2025-07-32",
+            "2025/07/01",
+        ] {
             assert!(Date::parse(bad).is_err(), "{bad}");
         }
         assert_eq!(Date::parse(" 2025-7-1 ").unwrap().to_string(), "2025-07-01");

@@ -195,7 +195,7 @@ pub(super) fn number(field: &[u8]) -> Result<(u64, usize), Unsupported> {
 }
 
 /// `count` flags in `text[start..end]`, "0,1,0…" (each a 0 or 1, a comma between them), as bits
-/// from the lowest; read eight bytes, four flags, at a time.
+/// from the lowest: all at once where 32 bytes follow `start`, else eight bytes at a time.
 #[inline]
 pub(super) fn read_flags(
     text: &[u8],
@@ -206,6 +206,64 @@ pub(super) fn read_flags(
     if end - start != 2 * count - 1 || count > 16 {
         return Err(Unsupported);
     }
+    match text.get(start..).and_then(<[u8]>::first_chunk::<32>) {
+        Some(bytes) => flags_in_32(bytes, end - start),
+        None => flags_in_words(text, start, end),
+    }
+}
+
+/// The flags in the first `len` (at most 31) of 32 bytes, sixteen bytes at a time.
+#[cfg(target_arch = "x86_64")]
+#[inline]
+pub(super) fn flags_in_32(bytes: &[u8; 32], len: usize) -> Result<u16, Unsupported> {
+    use safe_arch::{
+        bitand_m128i, bitxor_m128i, cmp_eq_mask_i8_m128i, load_unaligned_m128i, move_mask_i8_m128i,
+        shl_imm_u16_m128i, zeroed_m128i,
+    };
+    /// Zero flags, each followed by its comma; and the bits that must then be clear: all of a
+    /// comma's, all but the lowest of a flag's.
+    const ZEROS: [u8; 16] = *b"0,0,0,0,0,0,0,0,";
+    const STRICT: [u8; 16] = [
+        0xFE, 0xFF, 0xFE, 0xFF, 0xFE, 0xFF, 0xFE, 0xFF, 0xFE, 0xFF, 0xFE, 0xFF, 0xFE, 0xFF, 0xFE,
+        0xFF,
+    ];
+    let (zeros, strict) = (load_unaligned_m128i(&ZEROS), load_unaligned_m128i(&STRICT));
+    let (mut good, mut flags) = (0u32, 0u32);
+    for (k, sixteen) in bytes.as_chunks::<16>().0.iter().enumerate() {
+        let x = bitxor_m128i(load_unaligned_m128i(sixteen), zeros);
+        let clear = cmp_eq_mask_i8_m128i(bitand_m128i(x, strict), zeroed_m128i());
+        good |= (move_mask_i8_m128i(clear) as u32 & 0xFFFF) << (16 * k);
+        // Each byte's lowest bit moved to its highest (within a 16-bit lane, bit 0 to 7 and 8 to
+        // 15), where the mask gathers it.
+        let low = shl_imm_u16_m128i::<7>(x);
+        flags |= (move_mask_i8_m128i(low) as u32 & 0xFFFF) << (16 * k);
+    }
+    let within = (1u32 << len) - 1;
+    if good & within != within {
+        return Err(Unsupported);
+    }
+    Ok(even_bits(flags & within))
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+pub(super) fn flags_in_32(bytes: &[u8; 32], len: usize) -> Result<u16, Unsupported> {
+    flags_in_words(bytes, 0, len)
+}
+
+/// Bits 0, 2, 4 … 30 of `x`, packed into the sixteen lowest.
+#[inline]
+fn even_bits(x: u32) -> u16 {
+    let mut x = x & 0x5555_5555;
+    x = (x | (x >> 1)) & 0x3333_3333;
+    x = (x | (x >> 2)) & 0x0F0F_0F0F;
+    x = (x | (x >> 4)) & 0x00FF_00FF;
+    x = (x | (x >> 8)) & 0x0000_FFFF;
+    x as u16
+}
+
+/// The flags in `text[start..end]` (a valid length for them), eight bytes, four flags, at a time.
+#[inline]
+pub(super) fn flags_in_words(text: &[u8], start: usize, end: usize) -> Result<u16, Unsupported> {
     // Four zero flags, each followed by its comma.
     const ZEROS: u64 = u64::from_le_bytes(*b"0,0,0,0,");
     const FLAG: u64 = 0x0001_0001_0001_0001;

@@ -2,7 +2,9 @@ use bamho_domain::{Date, Standards};
 use bamho_io::{Table, households};
 use bamho_synth::{AreaKind, Config, Sinks, generate};
 
-use super::fields::{code_bytes, code_bytes_one_by_one, separators_in_words};
+use super::fields::{
+    code_bytes, code_bytes_one_by_one, flags_in_32, flags_in_words, separators_in_words,
+};
 use super::*;
 use crate::rates::{Boundaries, Key, rates};
 use crate::snapshot_from_records;
@@ -70,16 +72,22 @@ fn flags_read_as_bits_and_anything_else_is_declined() {
             };
             let text: Vec<String> = (0..count).map(|k| ((bits >> k) & 1).to_string()).collect();
             let field = text.join(",");
-            let flags = |text: &[u8]| read_flags(text, 0, text.len(), count);
+            // Read where the field ends the text, and where more follows (32 bytes and more
+            // from its start: read at once), as in a line.
+            let flags = |text: &[u8]| {
+                let alone = read_flags(text, 0, text.len(), count);
+                let line = [text, b",middle,0,0,1,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0"].concat();
+                assert_eq!(read_flags(&line, 0, text.len(), count), alone, "{text:?}");
+                alone
+            };
             assert_eq!(flags(field.as_bytes()), Ok(bits), "{field}");
-            // Read where more follows, as in a line.
-            let line = format!("{field},middle");
-            assert_eq!(read_flags(line.as_bytes(), 0, field.len(), count), Ok(bits));
             // A 2, a space or a missing comma anywhere is declined, as is a flag too many or
             // too few.
             for wrong in 0..field.len() {
                 let mut bad = field.clone().into_bytes();
                 bad[wrong] = if bad[wrong] == b',' { b';' } else { b'2' };
+                assert_eq!(flags(&bad), Err(Unsupported), "{bad:?}");
+                bad[wrong] = b'0' | 0x80;
                 assert_eq!(flags(&bad), Err(Unsupported), "{bad:?}");
             }
             let longer = format!("{field},0");
@@ -486,6 +494,37 @@ proptest::proptest! {
             proptest::prop_assert!(slow.is_some(), "read what the validating reader refuses");
             proptest::prop_assert!(same_columns(&fast, &slow.unwrap()));
         }
+    }
+}
+
+#[test]
+fn thirty_two_bytes_at_once_and_a_word_at_a_time_read_the_same_flags() {
+    let mut state = 0x9E37_79B9_7F4A_7C15;
+    let mut bytes = [0u8; 32];
+    for _ in 0..20_000 {
+        // Mostly flags and commas, now and then any byte.
+        for b in &mut bytes {
+            let r = xorshift(&mut state);
+            *b = match r % 16 {
+                0 => (r >> 24) as u8,
+                1..=5 => b',',
+                6..=10 => b'0',
+                _ => b'1',
+            };
+        }
+        // Now and then a well-formed run of flags at the start.
+        let count = 1 + (xorshift(&mut state) % 16) as usize;
+        if xorshift(&mut state) % 2 == 0 {
+            for k in 0..count - 1 {
+                bytes[2 * k + 1] = b',';
+            }
+        }
+        let len = 2 * count - 1;
+        assert_eq!(
+            flags_in_32(&bytes, len),
+            flags_in_words(&bytes, 0, len),
+            "{bytes:?} {count}"
+        );
     }
 }
 
