@@ -514,7 +514,7 @@ fn thirty_two_bytes_at_once_and_a_word_at_a_time_read_the_same_flags() {
         }
         // Now and then a well-formed run of flags at the start.
         let count = 1 + (xorshift(&mut state) % 16) as usize;
-        if xorshift(&mut state) % 2 == 0 {
+        if xorshift(&mut state).is_multiple_of(2) {
             for k in 0..count - 1 {
                 bytes[2 * k + 1] = b',';
             }
