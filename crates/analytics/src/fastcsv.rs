@@ -17,6 +17,7 @@ use bamho_domain::classify::{Assessment, Deprivations, classify};
 use bamho_domain::ethnic::EthnicGroups;
 use bamho_domain::units::{Level, UnitId, Units, review_day};
 use bamho_domain::{Area, Class, Standard, Vnd, Year};
+use std::collections::hash_map::Entry;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread;
@@ -24,7 +25,7 @@ use std::thread;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use crate::snapshot::{Snapshot, household_key, household_key_packed};
+use crate::snapshot::{Codes, Snapshot, household_key, household_key_packed};
 
 mod fields;
 
@@ -208,34 +209,6 @@ struct Part {
     /// The first and last household codes, when every code is greater than the one before it
     /// (files are mostly in code order: then no household can repeat, and no search is needed).
     ascending: Option<(Vec<u8>, Vec<u8>)>,
-}
-
-/// Codes side by side in one buffer, numbered in the order they were added.
-#[derive(Debug, Default)]
-struct Codes {
-    bytes: Vec<u8>,
-    /// Where each code ends in `bytes`.
-    ends: Vec<u32>,
-}
-
-impl Codes {
-    /// Adds a code, and gives its number.
-    fn push(&mut self, code: &[u8]) -> u32 {
-        self.bytes.extend_from_slice(code);
-        self.ends.push(self.bytes.len() as u32);
-        self.ends.len() as u32 - 1
-    }
-
-    fn get(&self, i: usize) -> &[u8] {
-        let start = i
-            .checked_sub(1)
-            .map_or(0, |before| self.ends[before] as usize);
-        &self.bytes[start..self.ends[i] as usize]
-    }
-
-    fn iter(&self) -> impl Iterator<Item = &[u8]> {
-        (0..self.ends.len()).map(|i| self.get(i))
-    }
 }
 
 struct Context<'c> {
@@ -528,10 +501,13 @@ impl VillageIndex {
                     match self.recent.get(slot) {
                         Some((seen, v)) if *seen == packed => *v,
                         _ => {
-                            let v = *self
-                                .by_packed
-                                .entry(packed)
-                                .or_insert_with(|| part.villages.push(village));
+                            let v =
+                                match self.by_packed.entry(packed) {
+                                    Entry::Occupied(seen) => *seen.get(),
+                                    Entry::Vacant(slot) => *slot.insert(part.villages.push(
+                                        std::str::from_utf8(village).map_err(|_| Unsupported)?,
+                                    )),
+                                };
                             if let Some(entry) = self.recent.get_mut(slot) {
                                 *entry = (packed, v);
                             }
@@ -548,11 +524,12 @@ impl VillageIndex {
     /// A village whose code is longer than 16 bytes.
     #[cold]
     fn unpacked(&mut self, village: &[u8], villages: &mut Codes) -> Result<u32, Unsupported> {
+        let village = std::str::from_utf8(village).map_err(|_| Unsupported)?;
         let v = *self
             .by_hash
-            .entry(household_key(village)) // the same hash as household codes'
+            .entry(household_key(village.as_bytes())) // the same hash as household codes'
             .or_insert_with(|| villages.push(village));
-        if !same(villages.get(v as usize), village) {
+        if villages.get(v as usize) != Some(village) {
             return Err(Unsupported); // two codes, one hash: let the reader judge
         }
         Ok(v)
@@ -1032,7 +1009,7 @@ impl Joined {
         let global: Vec<u32> = part
             .villages
             .iter()
-            .map(|v| snapshot.village_id(std::str::from_utf8(v).unwrap_or_default(), None))
+            .map(|v| snapshot.village_id(v, None))
             .collect();
         let rows = &part.rows;
         snapshot.commune.extend_from_slice(&rows.commune);

@@ -281,8 +281,8 @@ pub fn rates(
         Key::Village => snapshot
             .villages
             .get(value as usize)
-            .cloned()
-            .unwrap_or_default(),
+            .unwrap_or_default()
+            .to_owned(),
         Key::Ethnicity => format!("{value:02}"),
         Key::Minority => if value == 0 { "kinh" } else { "minority" }.to_owned(),
         Key::Area => if value == Area::Urban as u32 {

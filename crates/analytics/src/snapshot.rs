@@ -16,7 +16,7 @@ pub struct Snapshot {
     pub commune: Vec<UnitId>,
     /// Index into `villages`.
     pub village: Vec<u32>,
-    pub villages: Vec<String>,
+    pub villages: Codes,
     /// For each village, the commune it lies in today, where known (from the registry); otherwise
     /// the recorded commune's successor is used.
     pub village_commune_today: Vec<Option<UnitId>>,
@@ -31,6 +31,49 @@ pub struct Snapshot {
     /// whose hash another village's code has taken is found by its code in `village_overflow`.
     village_index: FxHashMap<u64, u32>,
     village_overflow: FxHashMap<String, u32>,
+}
+
+/// Codes side by side in one buffer, numbered in the order they were added: a year's villages
+/// without an allocation each.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Codes {
+    text: String,
+    /// Where each code ends in `text`.
+    ends: Vec<u32>,
+}
+
+impl Codes {
+    /// Adds a code, and gives its number.
+    pub fn push(&mut self, code: &str) -> u32 {
+        self.text.push_str(code);
+        self.ends.push(self.text.len() as u32);
+        self.ends.len() as u32 - 1
+    }
+
+    /// The code numbered `i`.
+    pub fn get(&self, i: usize) -> Option<&str> {
+        let end = *self.ends.get(i)? as usize;
+        let start = i
+            .checked_sub(1)
+            .map_or(0, |before| self.ends[before] as usize);
+        self.text.get(start..end)
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..self.len()).filter_map(|i| self.get(i))
+    }
+
+    pub fn contains(&self, code: &str) -> bool {
+        self.iter().any(|c| c == code)
+    }
 }
 
 impl Snapshot {
@@ -63,27 +106,31 @@ impl Snapshot {
 
     /// The index of a village, added on first sight.
     pub fn village_id(&mut self, code: &str, commune_today: Option<UnitId>) -> u32 {
-        if let Some(i) = self.find_village(code) {
-            return i;
-        }
-        let i = self.villages.len() as u32;
+        let next = self.villages.len() as u32;
+        // One look in the index, which a new village takes at once.
         match self.village_index.entry(household_key(code.as_bytes())) {
             Entry::Vacant(slot) => {
-                slot.insert(i);
+                slot.insert(next);
             }
-            Entry::Occupied(_) => {
-                self.village_overflow.insert(code.to_owned(), i);
+            Entry::Occupied(slot) if self.villages.get(*slot.get() as usize) == Some(code) => {
+                return *slot.get();
             }
+            Entry::Occupied(_) => match self.village_overflow.entry(code.to_owned()) {
+                Entry::Occupied(slot) => return *slot.get(),
+                Entry::Vacant(slot) => {
+                    slot.insert(next);
+                }
+            },
         }
-        self.villages.push(code.to_owned());
+        self.villages.push(code);
         self.village_commune_today.push(commune_today);
-        i
+        next
     }
 
     /// The index of the village with this code, if it has one.
     fn find_village(&self, code: &str) -> Option<u32> {
         match self.village_index.get(&household_key(code.as_bytes())) {
-            Some(&i) if self.villages.get(i as usize).is_some_and(|v| v == code) => Some(i),
+            Some(&i) if self.villages.get(i as usize) == Some(code) => Some(i),
             Some(_) => self.village_overflow.get(code).copied(),
             None => None,
         }
@@ -179,7 +226,10 @@ mod tests {
         assert_ne!(a, b);
         assert_eq!(s.village_id("00001-T02", None), b);
         assert_eq!(s.village_id("00001-T01", None), a);
-        assert_eq!(s.villages, ["00001-T01", "00001-T02"]);
+        assert_eq!(
+            s.villages.iter().collect::<Vec<_>>(),
+            ["00001-T01", "00001-T02"]
+        );
         s.village = vec![a, b, b];
         s.household = vec![1, 2, 3];
         s.retain_village("00001-T02");
