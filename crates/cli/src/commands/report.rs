@@ -83,7 +83,7 @@ pub async fn run(
     }
     w.flush()?;
     // The command ends here: the columns and rows go back to the system with the process, not
-    // freed one by one (tens of thousands of village codes and rows, megabytes of columns).
+    // freed one by one (tens of thousands of rows, megabytes of columns).
     std::mem::forget((snapshot, report));
     Ok(ExitCode::SUCCESS)
 }
