@@ -251,6 +251,7 @@ pub(super) fn flags_in_32(bytes: &[u8; 32], len: usize) -> Result<u16, Unsupport
 }
 
 /// Bits 0, 2, 4 … 30 of `x`, packed into the sixteen lowest.
+#[cfg(target_arch = "x86_64")]
 #[inline]
 fn even_bits(x: u32) -> u16 {
     let mut x = x & 0x5555_5555;
