@@ -25,6 +25,7 @@ use std::thread;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
+use crate::rates::{Combination, Counter, Counts, Tally};
 use crate::snapshot::{Codes, Snapshot, household_key, household_key_packed};
 
 mod fields;
@@ -209,6 +210,9 @@ struct Part {
     /// The first and last household codes, when every code is greater than the one before it
     /// (files are mostly in code order: then no household can repeat, and no search is needed).
     ascending: Option<(Vec<u8>, Vec<u8>)>,
+    /// The part's households counted by combination, when they are counted (their villages
+    /// numbered as in `villages`).
+    counted: Vec<(Combination, Counts)>,
 }
 
 struct Context<'c> {
@@ -216,6 +220,24 @@ struct Context<'c> {
     places: &'c [Option<Place>],
     standard: &'c Standard,
     year: &'c [u8],
+    /// What becomes of the parts: kept as columns, or counted (by village or not).
+    keep: Keep,
+}
+
+/// What becomes of a part's households once read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Keep {
+    /// Kept as columns, joined into one snapshot.
+    Columns,
+    /// Counted by combination (village by village when `by_village`), only their keys kept.
+    Counts { by_village: bool },
+}
+
+impl Keep {
+    /// Whether villages are numbered (else only their codes are checked).
+    fn villages(self) -> bool {
+        matches!(self, Keep::Columns | Keep::Counts { by_village: true })
+    }
 }
 
 /// The most columns a row may have for this reader; wider files go to the validating reader.
@@ -229,6 +251,8 @@ struct Scratch {
     values: Values,
     /// The villages of the part being read.
     villages: VillageIndex,
+    /// Room for counting a part's households.
+    counter: Counter,
 }
 
 /// How many field starts each block of 64 bytes writes whatever its count (more when it has more).
@@ -491,8 +515,16 @@ impl VillageIndex {
         text: &[u8],
         fields: impl ExactSizeIterator<Item = (usize, usize)>,
         part: &mut Part,
+        number: bool,
     ) -> Result<(), Unsupported> {
         let ids = room(&mut part.rows.village, fields.len(), 0);
+        if !number {
+            // Only checked: a village code is a code.
+            for (start, end) in fields {
+                code_at(text, start, end)?;
+            }
+            return Ok(());
+        }
         for (id, (start, end)) in ids.iter_mut().zip(fields) {
             let (village, packed) = code_at(text, start, end)?;
             *id = match packed {
@@ -596,6 +628,7 @@ fn parse_piece<'t>(
                 income,
                 b1,
             },
+        counter: _,
     } = scratch;
     let (from, to) = (piece.start, piece.end);
     let width = cx.columns.width;
@@ -650,7 +683,7 @@ fn parse_piece<'t>(
             Role::Year | Role::Commune | Role::Other => {}
             Role::Indicator(_) => return Err(Unsupported), // merged into Flags by from_header
             Role::Code => codes(text, fields, part, order)?,
-            Role::Village => villages.read(text, fields, part)?,
+            Role::Village => villages.read(text, fields, part, cx.keep.villages())?,
             Role::Province => {
                 for (field, place) in values.zip(places.iter()) {
                     if number(field)? != (u64::from(place.province), 2) {
@@ -820,7 +853,14 @@ fn read_exact_at(file: &std::fs::File, mut buf: &mut [u8], mut at: u64) -> std::
 /// The columns of `year` from a households.csv held in memory, or [`Unsupported`] when the
 /// validating reader must look at it.
 pub fn read_year(bytes: &[u8], year: Year, standard: &Standard) -> Result<Snapshot, Unsupported> {
-    read_chunked(Source::Bytes(bytes), year, standard, CHUNK)
+    read_chunked(
+        Source::Bytes(bytes),
+        year,
+        standard,
+        CHUNK,
+        Keep::Columns,
+        columns(year, standard),
+    )
 }
 
 /// The columns of `year` from a households.csv file, read once: each thread reads a stretch of
@@ -833,17 +873,82 @@ pub fn read_year_file(
     standard: &Standard,
 ) -> Result<Snapshot, Unsupported> {
     let len = file.metadata().map_err(|_| Unsupported)?.len();
-    read_chunked(Source::File(file, len), year, standard, CHUNK)
+    let source = Source::File(file, len);
+    read_chunked(
+        source,
+        year,
+        standard,
+        CHUNK,
+        Keep::Columns,
+        columns(year, standard),
+    )
+}
+
+/// The households of `year` in a households.csv file counted for a rates report (village by
+/// village when `by_village`), read as [`read_year_file`] reads it: each thread counts the
+/// households of its stretch as it reads them, and no column is kept but the household keys.
+pub fn tally_year_file(
+    file: &std::fs::File,
+    year: Year,
+    standard: &Standard,
+    by_village: bool,
+) -> Result<Tally, Unsupported> {
+    let len = file.metadata().map_err(|_| Unsupported)?.len();
+    tally(Source::File(file, len), year, standard, by_village, CHUNK)
+}
+
+/// [`tally_year_file`] of a households.csv held in memory.
+pub fn tally_year(
+    bytes: &[u8],
+    year: Year,
+    standard: &Standard,
+    by_village: bool,
+) -> Result<Tally, Unsupported> {
+    tally(Source::Bytes(bytes), year, standard, by_village, CHUNK)
+}
+
+fn tally(
+    source: Source<'_>,
+    year: Year,
+    standard: &Standard,
+    by_village: bool,
+    chunk: usize,
+) -> Result<Tally, Unsupported> {
+    let keep = Keep::Counts { by_village };
+    let make = |rows: usize| Tallied {
+        tally: Tally {
+            year: Some(year),
+            standard: standard.id.clone(),
+            ..Tally::default()
+        },
+        counted: FxHashMap::default(),
+        household: Vec::with_capacity(rows),
+        by_village,
+    };
+    let tallied = read_chunked(source, year, standard, chunk, keep, make)?;
+    Ok(tallied.finish())
+}
+
+/// A snapshot with room for the rows a file is judged to hold.
+fn columns(year: Year, standard: &Standard) -> impl FnOnce(usize) -> Snapshot {
+    move |rows| {
+        let mut snapshot = Snapshot::new(year, &standard.id);
+        snapshot.reserve(rows);
+        snapshot
+    }
 }
 
 /// Reads the source in stretches of `chunk` bytes after the header: stretch k holds the lines that
-/// begin in it, wherever they end.
-fn read_chunked(
+/// begin in it, wherever they end. Its parts are joined in file order into what `make` makes
+/// with room for the rows the file is judged to hold.
+fn read_chunked<J: Join + Send>(
     source: Source<'_>,
     year: Year,
     standard: &Standard,
     chunk: usize,
-) -> Result<Snapshot, Unsupported> {
+    keep: Keep,
+    make: impl FnOnce(usize) -> J,
+) -> Result<J, Unsupported> {
     // The header line, however long.
     let mut buf = Vec::new();
     let mut want = 64 * 1024;
@@ -866,6 +971,7 @@ fn read_chunked(
         places: &places,
         standard,
         year: year_text.as_bytes(),
+        keep,
     };
     let chunk = chunk.max(1) as u64;
     let stretches = (source.len() - body).div_ceil(chunk) as usize;
@@ -873,7 +979,7 @@ fn read_chunked(
     let first = source.get(body, body + 4096, &mut buf)?;
     let line = memchr::memchr(b'\n', first).map_or(first.len().max(1), |n| n + 1);
     let rows = (source.len() - body) as usize / line;
-    let joined = Mutex::new(Joined::new(year, standard, rows + rows / 4));
+    let joined = Mutex::new(InOrder::new(make(rows + rows / 4)));
     let next = AtomicUsize::new(0);
     let failed = AtomicBool::new(false);
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
@@ -890,7 +996,8 @@ fn read_chunked(
                         }
                         let start = body + k as u64 * chunk;
                         let part = stretch(source, start, start + chunk, k == 0, &mut buf)
-                            .and_then(|lines| parse_part(lines, cx, &mut scratch));
+                            .and_then(|lines| parse_part(lines, cx, &mut scratch))
+                            .map(|part| counted(part, cx.keep, &mut scratch.counter));
                         match (part, joined.lock()) {
                             (Ok(part), Ok(mut joined)) => joined.add(k, part),
                             _ => failed.store(true, Ordering::Relaxed),
@@ -909,10 +1016,20 @@ fn read_chunked(
     if failed.load(Ordering::Relaxed) || joined.next != stretches {
         return Err(Unsupported);
     }
-    if !joined.ascending && has_repeats(&joined.snapshot.household) {
+    if !joined.ascending && has_repeats(joined.into.households()) {
         return Err(Unsupported); // a repeated household (or a hash collision): let the reader judge
     }
-    Ok(joined.snapshot)
+    Ok(joined.into)
+}
+
+/// A part with its households counted, when they are counted: by the thread that read it, while
+/// its columns are still in the core's cache.
+fn counted(mut part: Part, keep: Keep, counter: &mut Counter) -> Part {
+    if let Keep::Counts { by_village } = keep {
+        counter.count(&part.rows, 0..part.rows.len(), by_village);
+        part.counted = counter.counted.drain().collect();
+    }
+    part
 }
 
 /// The lines that begin between `start` and `end` (the first of the body begins at `start`),
@@ -954,10 +1071,82 @@ fn stretch<'b>(
     })
 }
 
+/// What parts are joined into, one after another in file order.
+trait Join {
+    fn join(&mut self, part: Part);
+    /// The household keys joined so far, to look for a household read twice.
+    fn households(&self) -> &[u64];
+}
+
+impl Join for Snapshot {
+    fn join(&mut self, part: Part) {
+        // The part's villages by their index in the snapshot.
+        let global: Vec<u32> = part
+            .villages
+            .iter()
+            .map(|v| self.village_id(v, None))
+            .collect();
+        let rows = &part.rows;
+        self.commune.extend_from_slice(&rows.commune);
+        self.ethnicity.extend_from_slice(&rows.ethnicity);
+        self.area.extend_from_slice(&rows.area);
+        self.class.extend_from_slice(&rows.class);
+        self.deprived.extend_from_slice(&rows.deprived);
+        self.household.extend_from_slice(&rows.household);
+        let villages = rows.village.iter().map(|v| global[*v as usize]);
+        self.village.extend(villages);
+    }
+
+    fn households(&self) -> &[u64] {
+        &self.household
+    }
+}
+
+/// Parts' counts added up, their villages numbered for the whole file.
+struct Tallied {
+    tally: Tally,
+    counted: FxHashMap<Combination, Counts>,
+    household: Vec<u64>,
+    by_village: bool,
+}
+
+impl Tallied {
+    fn finish(self) -> Tally {
+        let Self {
+            mut tally, counted, ..
+        } = self;
+        tally.village_commune_today = vec![None; tally.villages.len()];
+        tally.combinations = counted.into_iter().collect();
+        tally
+    }
+}
+
+impl Join for Tallied {
+    fn join(&mut self, part: Part) {
+        self.household.extend_from_slice(&part.rows.household);
+        let villages = &mut self.tally.villages;
+        let global: Vec<u32> = if self.by_village {
+            part.villages.iter().map(|v| villages.id(v).0).collect()
+        } else {
+            Vec::new()
+        };
+        for (mut combo, counts) in part.counted {
+            if self.by_village {
+                combo.village = global[combo.village as usize];
+            }
+            self.counted.entry(combo).or_default().add(counts);
+        }
+    }
+
+    fn households(&self) -> &[u64] {
+        &self.household
+    }
+}
+
 /// The parts joined in file order as they come: a part that comes before its turn waits for
 /// the parts before it. Each part is dropped once joined, so its room serves the next.
-struct Joined {
-    snapshot: Snapshot,
+struct InOrder<J> {
+    into: J,
     /// The index of the next part to join.
     next: usize,
     waiting: Vec<(usize, Part)>,
@@ -966,12 +1155,10 @@ struct Joined {
     last: Option<Vec<u8>>,
 }
 
-impl Joined {
-    fn new(year: Year, standard: &Standard, rows: usize) -> Self {
-        let mut snapshot = Snapshot::new(year, &standard.id);
-        snapshot.reserve(rows);
+impl<J: Join> InOrder<J> {
+    fn new(into: J) -> Self {
         Self {
-            snapshot,
+            into,
             next: 0,
             waiting: Vec::new(),
             ascending: true,
@@ -983,8 +1170,9 @@ impl Joined {
     fn add(&mut self, k: usize, part: Part) {
         self.waiting.push((k, part));
         while let Some(at) = self.waiting.iter().position(|(k, _)| *k == self.next) {
-            let (_, part) = self.waiting.swap_remove(at);
-            self.join(part);
+            let (_, mut part) = self.waiting.swap_remove(at);
+            self.ascending = self.still_ascending(&mut part);
+            self.into.join(part);
             self.next += 1;
         }
     }
@@ -1000,26 +1188,6 @@ impl Joined {
         let ascends = self.last.as_ref().is_none_or(|before| first > *before);
         self.last = Some(last);
         self.ascending && ascends
-    }
-
-    fn join(&mut self, mut part: Part) {
-        self.ascending = self.still_ascending(&mut part);
-        let snapshot = &mut self.snapshot;
-        // The part's villages by their index in the snapshot.
-        let global: Vec<u32> = part
-            .villages
-            .iter()
-            .map(|v| snapshot.village_id(v, None))
-            .collect();
-        let rows = &part.rows;
-        snapshot.commune.extend_from_slice(&rows.commune);
-        snapshot.ethnicity.extend_from_slice(&rows.ethnicity);
-        snapshot.area.extend_from_slice(&rows.area);
-        snapshot.class.extend_from_slice(&rows.class);
-        snapshot.deprived.extend_from_slice(&rows.deprived);
-        snapshot.household.extend_from_slice(&rows.household);
-        let villages = rows.village.iter().map(|v| global[*v as usize]);
-        snapshot.village.extend(villages);
     }
 }
 

@@ -2,13 +2,13 @@
 //! json"). Poverty rate = poor households ÷ households × 100, rounded to 2 decimals.
 
 use bamho_domain::units::{Level, UnitId, Units};
-use bamho_domain::{Area, Class, Date};
+use bamho_domain::{Area, Class, Date, Year};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
-use crate::snapshot::Snapshot;
+use crate::snapshot::{Snapshot, Villages};
 
 /// What a report row is grouped by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -63,14 +63,14 @@ pub enum Boundaries {
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-struct Counts {
-    households: u64,
-    poor: u64,
-    near_poor: u64,
+pub(crate) struct Counts {
+    pub(crate) households: u64,
+    pub(crate) poor: u64,
+    pub(crate) near_poor: u64,
 }
 
 impl Counts {
-    fn add(&mut self, other: Counts) {
+    pub(crate) fn add(&mut self, other: Counts) {
         self.households += other.households;
         self.poor += other.poor;
         self.near_poor += other.near_poor;
@@ -223,9 +223,28 @@ impl Places<'_> {
     }
 }
 
+/// Whether a report by `keys` under `boundaries` counts households village by village (the
+/// village is a key, or today's boundaries follow a village's commune where the registry knows it).
+pub fn by_village(keys: &[Key], boundaries: Boundaries) -> bool {
+    keys.contains(&Key::Village) || boundaries == Boundaries::Current
+}
+
 /// Counts and rates of `snapshot` grouped by `keys` (none: the total only), sorted by key.
 pub fn rates(
     snapshot: &Snapshot,
+    keys: &[Key],
+    boundaries: Boundaries,
+    today: Date,
+    scope: &str,
+) -> Report {
+    let tally = Tally::of(snapshot, by_village(keys, boundaries));
+    report(&tally, keys, boundaries, today, scope)
+}
+
+/// Counts and rates of a year's tally grouped by `keys` (none: the total only), sorted by key.
+/// The tally must have been counted by village when [`by_village`] says so.
+pub fn report(
+    tally: &Tally,
     keys: &[Key],
     boundaries: Boundaries,
     today: Date,
@@ -239,17 +258,14 @@ pub fn rates(
         districts: keys.contains(&Key::District),
         cache: FxHashMap::default(),
     };
-    // Each household's key is resolved to its combination of (commune, village, ethnicity, area),
-    // counted per chunk of households in parallel; the combinations are then grouped by the keys
-    // asked for, as numbers, and only the groups are named.
-    let by_village = keys.contains(&Key::Village) || boundaries == Boundaries::Current;
-    let combinations = count_combinations(snapshot, by_village);
+    // Each combination of (commune, village, ethnicity, area) is grouped by the keys asked for,
+    // as numbers, and only the groups are named.
     let mut groups: FxHashMap<[u32; 8], Counts> = FxHashMap::default();
-    groups.reserve(combinations.len());
+    groups.reserve(tally.combinations.len());
     let mut total = Counts::default();
-    for (combo, c) in combinations {
+    for (combo, c) in tally.combinations.iter().map(|(combo, c)| (*combo, *c)) {
         total.add(c);
-        let today = snapshot
+        let today = tally
             .village_commune_today
             .get(combo.village as usize)
             .copied()
@@ -278,7 +294,7 @@ pub fn rates(
                 units.get(UnitId(value)).code.to_owned()
             }
         }
-        Key::Village => snapshot
+        Key::Village => tally
             .villages
             .get(value as usize)
             .unwrap_or_default()
@@ -343,8 +359,8 @@ pub fn rates(
         })
         .collect();
     Report {
-        year: snapshot.year.map_or(0, |y| y.get()),
-        standard: snapshot.standard.clone(),
+        year: tally.year.map_or(0, |y| y.get()),
+        standard: tally.standard.clone(),
         scope: scope.to_owned(),
         boundaries,
         rows,
@@ -354,107 +370,171 @@ pub fn rates(
 
 /// What a household's group is made of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-struct Combination {
-    commune: UnitId,
-    village: u32,
-    ethnicity: u8,
-    area: Area,
+pub(crate) struct Combination {
+    pub(crate) commune: UnitId,
+    pub(crate) village: u32,
+    pub(crate) ethnicity: u8,
+    pub(crate) area: Area,
 }
 
-/// Counts per combination (the village left out unless asked for), in parallel over chunks of
-/// households. Within a chunk, each (commune, village) seen gets a block of counters indexed by
-/// ethnicity and area, so most households only add to an array: one addition a household, its
-/// three counts packed in one word.
-fn count_combinations(snapshot: &Snapshot, by_village: bool) -> Vec<(Combination, Counts)> {
+/// A year's households counted by what their groups are made of — commune, village (when counted
+/// by village), ethnic group and area — with the villages named: all a rates report needs, from a
+/// snapshot or straight from a file.
+#[derive(Debug, Clone, Default)]
+pub struct Tally {
+    pub year: Option<Year>,
+    pub standard: String,
+    /// The villages counts are kept by (none unless counted by village).
+    pub villages: Villages,
+    /// For each village, the commune it lies in today, where known.
+    pub village_commune_today: Vec<Option<UnitId>>,
+    pub(crate) combinations: Vec<(Combination, Counts)>,
+}
+
+impl Tally {
+    /// The households of `snapshot` counted, in parallel over chunks of households; village by
+    /// village when `by_village`.
+    pub fn of(snapshot: &Snapshot, by_village: bool) -> Self {
+        let counted = (0..snapshot.len().div_ceil(Counter::CHUNK))
+            .into_par_iter()
+            .fold(Counter::default, |mut counter, chunk| {
+                let rows =
+                    chunk * Counter::CHUNK..((chunk + 1) * Counter::CHUNK).min(snapshot.len());
+                counter.count(snapshot, rows, by_village);
+                counter
+            })
+            .map(|counter| counter.counted)
+            .reduce(FxHashMap::default, merge);
+        let (villages, village_commune_today) = if by_village {
+            (
+                snapshot.villages.clone(),
+                snapshot.village_commune_today.clone(),
+            )
+        } else {
+            Default::default()
+        };
+        Self {
+            year: snapshot.year,
+            standard: snapshot.standard.clone(),
+            villages,
+            village_commune_today,
+            combinations: counted.into_iter().collect(),
+        }
+    }
+
+    /// Households counted.
+    pub fn households(&self) -> u64 {
+        self.combinations.iter().map(|(_, c)| c.households).sum()
+    }
+}
+
+/// Two maps of counts as one: the smaller added into the larger.
+pub(crate) fn merge(
+    a: FxHashMap<Combination, Counts>,
+    b: FxHashMap<Combination, Counts>,
+) -> FxHashMap<Combination, Counts> {
+    let (mut a, b) = if a.len() < b.len() { (b, a) } else { (a, b) };
+    for (combo, counts) in b {
+        a.entry(combo).or_default().add(counts);
+    }
+    a
+}
+
+/// Counts households by combination, a chunk at a time. Within a chunk, each (commune, village)
+/// seen gets a block of counters indexed by ethnicity and area, so most households only add to
+/// an array: one addition a household, its three counts packed in one word. Its room is kept
+/// from chunk to chunk (a chunk of a few hundred communes has hundreds of kilobytes of counters).
+#[derive(Debug, Default)]
+pub(crate) struct Counter {
+    pub(crate) counted: FxHashMap<Combination, Counts>,
+    places: Vec<(UnitId, u32)>,
+    blocks: FxHashMap<(UnitId, u32), usize>,
+    counters: Vec<u64>,
+}
+
+impl Counter {
     /// At most 2^16 households a chunk: each count fits in 21 bits of a packed word.
     const CHUNK: usize = 1 << 16;
     const BITS: u32 = 21;
-    const ONE: u64 = 1;
-    const POOR: u64 = 1 << BITS;
-    const NEAR_POOR: u64 = 1 << (2 * BITS);
+    const POOR: u64 = 1 << Self::BITS;
+    const NEAR_POOR: u64 = 1 << (2 * Self::BITS);
     /// Ethnic codes run 1 … 54; two areas each.
     const SLOTS: usize = 64 * 2;
-    let unpack = |word: u64| Counts {
-        households: word & (POOR - 1),
-        poor: (word >> BITS) & (POOR - 1),
-        near_poor: word >> (2 * BITS),
-    };
-    /// A thread's counts so far, and its room for a chunk's counters (kept from chunk to chunk:
-    /// a chunk of a few hundred communes has hundreds of kilobytes of them).
-    #[derive(Default)]
-    struct Counting {
-        counted: FxHashMap<Combination, Counts>,
-        places: Vec<(UnitId, u32)>,
-        blocks: FxHashMap<(UnitId, u32), usize>,
-        counters: Vec<u64>,
+
+    /// Adds the households `rows` of `columns` to the counts (the village left out unless
+    /// `by_village`).
+    pub(crate) fn count(
+        &mut self,
+        columns: &Snapshot,
+        rows: std::ops::Range<usize>,
+        by_village: bool,
+    ) {
+        let mut from = rows.start;
+        while from < rows.end {
+            let to = (from + Self::CHUNK).min(rows.end);
+            self.count_chunk(columns, from..to, by_village);
+            from = to;
+        }
     }
-    let counted = (0..snapshot.len().div_ceil(CHUNK))
-        .into_par_iter()
-        .fold(Counting::default, |mut counting, chunk| {
-            let rows = chunk * CHUNK..((chunk + 1) * CHUNK).min(snapshot.len());
-            let Counting {
-                counted,
-                places,
-                blocks,
-                counters,
-            } = &mut counting;
-            places.clear();
-            blocks.clear();
-            counters.clear();
-            let mut last = None;
-            for i in rows {
-                let place = (
-                    snapshot.commune[i],
-                    if by_village { snapshot.village[i] } else { 0 },
-                );
-                let base = match last {
-                    Some((p, base)) if p == place => base,
-                    _ => {
-                        let base = *blocks.entry(place).or_insert_with(|| {
-                            places.push(place);
-                            counters.resize(counters.len() + SLOTS, 0);
-                            counters.len() - SLOTS
-                        });
-                        last = Some((place, base));
-                        base
-                    }
-                };
-                let slot = usize::from(snapshot.ethnicity[i] & 63) * 2 + snapshot.area[i] as usize;
-                let class = snapshot.class[i];
-                counters[base + slot] += ONE
-                    + POOR * u64::from(class == Class::Poor)
-                    + NEAR_POOR * u64::from(class == Class::NearPoor);
-            }
-            for ((commune, village), block) in places.iter().zip(counters.chunks(SLOTS)) {
-                for (slot, &word) in block.iter().enumerate() {
-                    if word == 0 {
-                        continue;
-                    }
-                    let combo = Combination {
-                        commune: *commune,
-                        village: *village,
-                        ethnicity: (slot / 2) as u8,
-                        area: if slot % 2 == Area::Urban as usize {
-                            Area::Urban
-                        } else {
-                            Area::Rural
-                        },
-                    };
-                    counted.entry(combo).or_default().add(unpack(word));
+
+    fn count_chunk(&mut self, columns: &Snapshot, rows: std::ops::Range<usize>, by_village: bool) {
+        let Self {
+            counted,
+            places,
+            blocks,
+            counters,
+        } = self;
+        places.clear();
+        blocks.clear();
+        counters.clear();
+        let mut last = None;
+        for i in rows {
+            let place = (
+                columns.commune[i],
+                if by_village { columns.village[i] } else { 0 },
+            );
+            let base = match last {
+                Some((p, base)) if p == place => base,
+                _ => {
+                    let base = *blocks.entry(place).or_insert_with(|| {
+                        places.push(place);
+                        counters.resize(counters.len() + Self::SLOTS, 0);
+                        counters.len() - Self::SLOTS
+                    });
+                    last = Some((place, base));
+                    base
                 }
+            };
+            let slot = usize::from(columns.ethnicity[i] & 63) * 2 + columns.area[i] as usize;
+            let class = columns.class[i];
+            counters[base + slot] += 1
+                + Self::POOR * u64::from(class == Class::Poor)
+                + Self::NEAR_POOR * u64::from(class == Class::NearPoor);
+        }
+        let unpack = |word: u64| Counts {
+            households: word & (Self::POOR - 1),
+            poor: (word >> Self::BITS) & (Self::POOR - 1),
+            near_poor: word >> (2 * Self::BITS),
+        };
+        for ((commune, village), block) in places.iter().zip(counters.chunks(Self::SLOTS)) {
+            for (slot, &word) in block.iter().enumerate() {
+                if word == 0 {
+                    continue;
+                }
+                let combo = Combination {
+                    commune: *commune,
+                    village: *village,
+                    ethnicity: (slot / 2) as u8,
+                    area: if slot % 2 == Area::Urban as usize {
+                        Area::Urban
+                    } else {
+                        Area::Rural
+                    },
+                };
+                counted.entry(combo).or_default().add(unpack(word));
             }
-            counting
-        })
-        .map(|counting| counting.counted)
-        .reduce(FxHashMap::default, |a, b| {
-            // The smaller map added into the larger.
-            let (mut a, b) = if a.len() < b.len() { (b, a) } else { (a, b) };
-            for (combo, counts) in b {
-                a.entry(combo).or_default().add(counts);
-            }
-            a
-        });
-    counted.into_iter().collect()
+        }
+    }
 }
 
 /// Looks a unit key's code up for display: "23341 Xã Đăk Pék".

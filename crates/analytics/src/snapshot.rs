@@ -16,7 +16,7 @@ pub struct Snapshot {
     pub commune: Vec<UnitId>,
     /// Index into `villages`.
     pub village: Vec<u32>,
-    pub villages: Codes,
+    pub villages: Villages,
     /// For each village, the commune it lies in today, where known (from the registry); otherwise
     /// the recorded commune's successor is used.
     pub village_commune_today: Vec<Option<UnitId>>,
@@ -27,10 +27,78 @@ pub struct Snapshot {
     pub deprived: Vec<u16>,
     /// Each household's identity across years: a hash of its household code.
     pub household: Vec<u64>,
-    /// Each village's index by the hash of its code (the hash of household codes); a village
-    /// whose hash another village's code has taken is found by its code in `village_overflow`.
-    village_index: FxHashMap<u64, u32>,
-    village_overflow: FxHashMap<String, u32>,
+}
+
+/// Village codes numbered in order of first sight, each found again by its code.
+#[derive(Debug, Clone, Default)]
+pub struct Villages {
+    codes: Codes,
+    /// Each village's number by the hash of its code (the hash of household codes); a village
+    /// whose hash another village's code has taken is found by its code in `overflow`.
+    index: FxHashMap<u64, u32>,
+    overflow: FxHashMap<String, u32>,
+}
+
+impl PartialEq for Villages {
+    fn eq(&self, other: &Self) -> bool {
+        self.codes == other.codes
+    }
+}
+
+impl Eq for Villages {}
+
+impl Villages {
+    /// The number of the village with this code, and whether it is new (added now).
+    pub fn id(&mut self, code: &str) -> (u32, bool) {
+        let next = self.codes.len() as u32;
+        // One look in the index, which a new village takes at once.
+        match self.index.entry(household_key(code.as_bytes())) {
+            Entry::Vacant(slot) => {
+                slot.insert(next);
+            }
+            Entry::Occupied(slot) if self.codes.get(*slot.get() as usize) == Some(code) => {
+                return (*slot.get(), false);
+            }
+            Entry::Occupied(_) => match self.overflow.entry(code.to_owned()) {
+                Entry::Occupied(slot) => return (*slot.get(), false),
+                Entry::Vacant(slot) => {
+                    slot.insert(next);
+                }
+            },
+        }
+        self.codes.push(code);
+        (next, true)
+    }
+
+    /// The number of the village with this code, if it has one.
+    pub fn find(&self, code: &str) -> Option<u32> {
+        match self.index.get(&household_key(code.as_bytes())) {
+            Some(&i) if self.codes.get(i as usize) == Some(code) => Some(i),
+            Some(_) => self.overflow.get(code).copied(),
+            None => None,
+        }
+    }
+
+    /// The code of village `i`.
+    pub fn get(&self, i: usize) -> Option<&str> {
+        self.codes.get(i)
+    }
+
+    pub fn len(&self) -> usize {
+        self.codes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.codes.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.codes.iter()
+    }
+
+    pub fn contains(&self, code: &str) -> bool {
+        self.find(code).is_some()
+    }
 }
 
 /// Codes side by side in one buffer, numbered in the order they were added: a year's villages
@@ -106,34 +174,11 @@ impl Snapshot {
 
     /// The index of a village, added on first sight.
     pub fn village_id(&mut self, code: &str, commune_today: Option<UnitId>) -> u32 {
-        let next = self.villages.len() as u32;
-        // One look in the index, which a new village takes at once.
-        match self.village_index.entry(household_key(code.as_bytes())) {
-            Entry::Vacant(slot) => {
-                slot.insert(next);
-            }
-            Entry::Occupied(slot) if self.villages.get(*slot.get() as usize) == Some(code) => {
-                return *slot.get();
-            }
-            Entry::Occupied(_) => match self.village_overflow.entry(code.to_owned()) {
-                Entry::Occupied(slot) => return *slot.get(),
-                Entry::Vacant(slot) => {
-                    slot.insert(next);
-                }
-            },
+        let (id, new) = self.villages.id(code);
+        if new {
+            self.village_commune_today.push(commune_today);
         }
-        self.villages.push(code);
-        self.village_commune_today.push(commune_today);
-        next
-    }
-
-    /// The index of the village with this code, if it has one.
-    fn find_village(&self, code: &str) -> Option<u32> {
-        match self.village_index.get(&household_key(code.as_bytes())) {
-            Some(&i) if self.villages.get(i as usize) == Some(code) => Some(i),
-            Some(_) => self.village_overflow.get(code).copied(),
-            None => None,
-        }
+        id
     }
 
     /// Adds one household. `ethnicity` is the code "01" … "54".
@@ -161,7 +206,7 @@ impl Snapshot {
 impl Snapshot {
     /// Keeps only the households of the village with this code.
     pub fn retain_village(&mut self, code: &str) {
-        let keep = self.find_village(code);
+        let keep = self.villages.find(code);
         let mask: Vec<bool> = self.village.iter().map(|v| Some(*v) == keep).collect();
         fn filter<T>(column: &mut Vec<T>, mask: &[bool]) {
             let mut kept = mask.iter();
@@ -221,7 +266,7 @@ mod tests {
         let mut s = Snapshot::default();
         let a = s.village_id("00001-T01", None);
         // As if "00001-T02" hashed to what "00001-T01" does.
-        s.village_index.insert(household_key(b"00001-T02"), a);
+        s.villages.index.insert(household_key(b"00001-T02"), a);
         let b = s.village_id("00001-T02", None);
         assert_ne!(a, b);
         assert_eq!(s.village_id("00001-T02", None), b);

@@ -6,7 +6,7 @@ use super::fields::{
     code_bytes, code_bytes_one_by_one, flags_in_32, flags_in_words, separators_in_words,
 };
 use super::*;
-use crate::rates::{Boundaries, Key, rates};
+use crate::rates::{Boundaries, Key, by_village, rates, report};
 use crate::snapshot_from_records;
 
 fn generated(n: u64, years: std::ops::RangeInclusive<u16>) -> Vec<u8> {
@@ -36,6 +36,45 @@ fn fast(bytes: &[u8], year: Year) -> Result<Snapshot, Unsupported> {
     read_year(bytes, year, Standards::embedded().for_year(year).unwrap())
 }
 
+/// The columns of a source read in stretches of `chunk` bytes.
+fn in_columns(source: Source<'_>, year: Year, chunk: usize) -> Result<Snapshot, Unsupported> {
+    let standard = Standards::embedded().for_year(year).unwrap();
+    let keep = Keep::Columns;
+    read_chunked(source, year, standard, chunk, keep, columns(year, standard))
+}
+
+/// The households of a source counted in stretches of `chunk` bytes.
+fn counted_in(
+    source: Source<'_>,
+    year: Year,
+    by_village: bool,
+    chunk: usize,
+) -> Result<Tally, Unsupported> {
+    let standard = Standards::embedded().for_year(year).unwrap();
+    tally(source, year, standard, by_village, chunk)
+}
+
+/// Every report a tally can make, the same as the validating reader's snapshot makes.
+fn same_reports(counted: impl Fn(bool) -> Tally, slow: &Snapshot) -> bool {
+    let today = Date::parse("2026-01-01").unwrap();
+    let keys: [&[Key]; 5] = [
+        &[],
+        &[Key::Commune, Key::Ethnicity],
+        &[Key::Village, Key::Area],
+        &[Key::District, Key::Minority],
+        &[Key::Province, Key::Village],
+    ];
+    keys.iter().all(|keys| {
+        [Boundaries::Recorded, Boundaries::Current]
+            .into_iter()
+            .all(|boundaries| {
+                let tally = counted(by_village(keys, boundaries));
+                report(&tally, keys, boundaries, today, "f")
+                    == rates(slow, keys, boundaries, today, "f")
+            })
+    })
+}
+
 #[test]
 fn the_fast_reader_gives_the_validating_reader_s_answer() {
     let bytes = generated(3_000, 2022..=2025);
@@ -58,6 +97,10 @@ fn the_fast_reader_gives_the_validating_reader_s_answer() {
             }
         }
         assert_eq!(a.deprived, b.deprived);
+        let standard = Standards::embedded().for_year(year).unwrap();
+        let counted = |by_village| tally_year(&bytes, year, standard, by_village).unwrap();
+        assert!(same_reports(counted, &b), "{y}");
+        assert_eq!(counted(false).households(), b.len() as u64);
     }
 }
 
@@ -179,9 +222,7 @@ fn codes_in_order_need_no_search_for_repeats_and_a_repeat_is_still_found() {
         part
     };
     let ascending = |parts: Vec<Part>| {
-        let year = Year::new(2025).unwrap();
-        let standard = Standards::embedded().for_year(year).unwrap();
-        let mut joined = Joined::new(year, standard, 0);
+        let mut joined = InOrder::new(Snapshot::default());
         for (k, part) in parts.into_iter().enumerate().rev() {
             joined.add(k, part); // the last first: each waits for the ones before it
         }
@@ -204,12 +245,18 @@ fn codes_in_order_need_no_search_for_repeats_and_a_repeat_is_still_found() {
     let rows: Vec<&str> = good.lines().collect();
     let twice = format!("{}\n{}\n", rows[..=5].join("\n"), rows[5..].join("\n"));
     assert_eq!(fast(twice.as_bytes(), year).err(), Some(Unsupported));
+    let counted = |bytes: &[u8]| counted_in(Source::Bytes(bytes), year, false, 1 << 20);
+    assert_eq!(counted(twice.as_bytes()).err(), Some(Unsupported));
     let mut shuffled = rows[1..].to_vec();
     shuffled.reverse();
     let backwards = format!("{}\n{}\n", rows[0], shuffled.join("\n"));
     assert_eq!(
         fast(backwards.as_bytes(), year).unwrap().len(),
         rows.len() - 1
+    );
+    assert_eq!(
+        counted(backwards.as_bytes()).unwrap().households(),
+        rows.len() as u64 - 1
     );
 }
 
@@ -218,7 +265,7 @@ fn where_the_chunks_end_does_not_change_the_answer() {
     let bytes = generated(400, 2024..=2025);
     let year = Year::new(2025).unwrap();
     let standard = Standards::embedded().for_year(year).unwrap();
-    let whole = read_chunked(Source::Bytes(&bytes), year, standard, 1 << 20).unwrap();
+    let whole = in_columns(Source::Bytes(&bytes), year, 1 << 20).unwrap();
     let expected = slow(&bytes, year);
     assert_eq!(whole.household, expected.household);
     assert_eq!(whole.class, expected.class);
@@ -229,12 +276,14 @@ fn where_the_chunks_end_does_not_change_the_answer() {
     let in_file = Source::File(&file, bytes.len() as u64);
     for chunk in [1, 5, 97, 4096] {
         for source in [Source::Bytes(&bytes), in_file] {
-            let s = read_chunked(source, year, standard, chunk).unwrap();
+            let s = in_columns(source, year, chunk).unwrap();
             assert_eq!(s.household, whole.household, "chunk {chunk}");
             assert_eq!(s.class, whole.class, "chunk {chunk}");
             assert_eq!(s.deprived, whole.deprived, "chunk {chunk}");
             assert_eq!(s.villages, whole.villages, "chunk {chunk}");
             assert_eq!(s.village, whole.village, "chunk {chunk}");
+            let counted = |by_village| counted_in(source, year, by_village, chunk).unwrap();
+            assert!(same_reports(counted, &expected), "chunk {chunk}");
         }
     }
     assert_eq!(
@@ -260,11 +309,14 @@ fn lines_longer_than_the_room_read_past_a_stretch_s_end_are_read_whole() {
         noted.push_str(&format!("{line},{note}\n"));
     }
     let year = Year::new(2025).unwrap();
-    let standard = Standards::embedded().for_year(year).unwrap();
     let expected = slow(noted.as_bytes(), year);
     for chunk in [1, 4096, 10_000, 1 << 20] {
-        let s = read_chunked(Source::Bytes(noted.as_bytes()), year, standard, chunk).unwrap();
+        let s = in_columns(Source::Bytes(noted.as_bytes()), year, chunk).unwrap();
         assert!(same_columns(&s, &expected), "chunk {chunk}");
+        let counted = |by_village| {
+            counted_in(Source::Bytes(noted.as_bytes()), year, by_village, chunk).unwrap()
+        };
+        assert!(same_reports(counted, &expected), "chunk {chunk}");
     }
 }
 
@@ -301,6 +353,7 @@ fn parse_speed() {
         places: &places,
         standard,
         year: b"2025",
+        keep: Keep::Columns,
     };
     let text = &bytes[header_end + 1..];
     let mut scratch = Scratch::default();
@@ -490,10 +543,15 @@ proptest::proptest! {
             }
             _ => bytes[at] = byte,
         }
+        let counted = |by_village| counted_in(Source::Bytes(&bytes), year, by_village, CHUNK);
+        // Counted or not, the file is read or declined alike.
+        proptest::prop_assert_eq!(counted(false).is_ok(), fast(&bytes, year).is_ok());
         if let Ok(fast) = fast(&bytes, year) {
             let slow = slow_or_refused(&bytes, year);
             proptest::prop_assert!(slow.is_some(), "read what the validating reader refuses");
-            proptest::prop_assert!(same_columns(&fast, &slow.unwrap()));
+            let slow = slow.unwrap();
+            proptest::prop_assert!(same_columns(&fast, &slow));
+            proptest::prop_assert!(same_reports(|v| counted(v).unwrap(), &slow));
         }
     }
 }

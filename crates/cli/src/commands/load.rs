@@ -4,17 +4,16 @@
 use std::path::Path;
 
 use anyhow::{Context, bail};
+use bamho_analytics::rates::Tally;
 use bamho_analytics::{Snapshot, snapshot_from_records};
 use bamho_domain::units::{Level, Units};
-use bamho_domain::{Date, Standards, Year};
+use bamho_domain::{Date, Standard, Standards, Year};
 use bamho_io::{Table, households};
 
 use super::{redact, report_errors};
 
 pub fn from_file(input: &Path, year: Year) -> anyhow::Result<Option<Snapshot>> {
-    let standard = Standards::embedded()
-        .for_year(year)
-        .with_context(|| format!("no poverty standard governs {year}"))?;
+    let standard = standard(year)?;
     // The parallel column reader takes the common case; anything it cannot vouch for goes to the
     // validating reader, which reports the file, row, column and value.
     if let Ok(file) = std::fs::File::open(input)
@@ -22,6 +21,36 @@ pub fn from_file(input: &Path, year: Year) -> anyhow::Result<Option<Snapshot>> {
     {
         return Ok(Some(snapshot));
     }
+    validated(input, year, standard)
+}
+
+/// The households of a year in a households.csv, counted for a rates report (village by village
+/// when `by_village`): by the parallel reader as it reads, keeping no columns, or from the
+/// validating reader's columns when the parallel one declines the file.
+pub fn tally_from_file(
+    input: &Path,
+    year: Year,
+    by_village: bool,
+) -> anyhow::Result<Option<Tally>> {
+    let standard = standard(year)?;
+    if let Ok(file) = std::fs::File::open(input)
+        && let Ok(tally) =
+            bamho_analytics::fastcsv::tally_year_file(&file, year, standard, by_village)
+    {
+        return Ok(Some(tally));
+    }
+    Ok(validated(input, year, standard)?.map(|snapshot| Tally::of(&snapshot, by_village)))
+}
+
+fn standard(year: Year) -> anyhow::Result<&'static Standard> {
+    Standards::embedded()
+        .for_year(year)
+        .with_context(|| format!("no poverty standard governs {year}"))
+}
+
+/// A year's columns from the validating reader, or none when it refuses the file (its errors
+/// reported).
+fn validated(input: &Path, year: Year, standard: &Standard) -> anyhow::Result<Option<Snapshot>> {
     let bytes = std::fs::read(input).with_context(|| format!("cannot read {}", input.display()))?;
     let parsed = Table::read(&input.display().to_string(), &bytes)
         .and_then(|t| households::parse(&t, Some(year)));

@@ -6,12 +6,12 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use bamho_analytics::rates::unit_label;
-use bamho_analytics::{Boundaries, Key, Report, rates};
+use bamho_analytics::rates::{Tally, by_village, report, unit_label};
+use bamho_analytics::{Boundaries, Key, Report};
 use bamho_domain::units::review_day;
 use bamho_domain::{Date, Year};
 
-use super::load::{from_db, from_file};
+use super::load::{from_db, from_file, tally_from_file};
 use super::output;
 use crate::cli::{BoundariesArg, Format, Lang, ReportFormat};
 use crate::clock;
@@ -58,18 +58,23 @@ pub async fn run(
         return super::changes::run(db, input, year, args.scope.as_deref(), format, today, out)
             .await;
     }
-    let (snapshot, scope) = match (db, input) {
+    // From a file the households are counted as they are read; no column is kept.
+    let by_village = by_village(&keys, boundaries);
+    let (tally, scope) = match (db, input) {
         (Some(db), _) => (
-            from_db(db, year, args.scope.as_deref(), today).await?,
+            Tally::of(
+                &from_db(db, year, args.scope.as_deref(), today).await?,
+                by_village,
+            ),
             args.scope.clone().unwrap_or_else(|| "all".into()),
         ),
-        (None, Some(input)) => match from_file(input, year)? {
-            Some(s) => (s, "file".to_owned()),
+        (None, Some(input)) => match tally_from_file(input, year, by_village)? {
+            Some(tally) => (tally, "file".to_owned()),
             None => return Ok(ExitCode::FAILURE),
         },
         (None, None) => bail!("give --db or --input"),
     };
-    let report = rates(&snapshot, &keys, boundaries, today, &scope);
+    let report = report(&tally, &keys, boundaries, today, &scope);
     let mut w = output(out)?;
     match format {
         Format::Json => {
@@ -82,9 +87,9 @@ pub async fn run(
         Format::Table => write_table(&mut w, &report, &keys, args.lang, today)?,
     }
     w.flush()?;
-    // The command ends here: the columns and rows go back to the system with the process, not
-    // freed one by one (tens of thousands of rows, megabytes of columns).
-    std::mem::forget((snapshot, report));
+    // The command ends here: the counts and rows go back to the system with the process, not
+    // freed one by one (tens of thousands of them).
+    std::mem::forget((tally, report));
     Ok(ExitCode::SUCCESS)
 }
 
