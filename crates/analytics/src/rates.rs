@@ -143,6 +143,51 @@ impl Serialize for Row {
     }
 }
 
+impl Row {
+    /// The row as serde writes it, `{"key":{…},"households":…}`, written directly: a report has
+    /// tens of thousands of rows, and most of their text is the same names and plain codes.
+    fn write_json(&self, json: &mut Vec<u8>) -> serde_json::Result<()> {
+        json.extend_from_slice(b"{\"key\":{");
+        for (i, (name, value)) in self.key.0.iter().enumerate() {
+            if i > 0 {
+                json.push(b',');
+            }
+            json_string(json, name)?;
+            json.push(b':');
+            json_string(json, value)?;
+        }
+        let r = &self.rates;
+        let mut digits = itoa::Buffer::new();
+        for (name, n) in [
+            (&b"},\"households\":"[..], r.households),
+            (b",\"poor\":", r.poor),
+            (b",\"near_poor\":", r.near_poor),
+        ] {
+            json.extend_from_slice(name);
+            json.extend_from_slice(digits.format(n).as_bytes());
+        }
+        json.extend_from_slice(b",\"poor_rate\":");
+        serde_json::to_writer(&mut *json, &r.poor_rate)?;
+        json.extend_from_slice(b",\"near_poor_rate\":");
+        serde_json::to_writer(&mut *json, &r.near_poor_rate)?;
+        json.push(b'}');
+        Ok(())
+    }
+}
+
+/// A JSON string: a plain one (no quote, backslash or control character) as it is, any other
+/// escaped by serde.
+fn json_string(json: &mut Vec<u8>, text: &str) -> serde_json::Result<()> {
+    if text.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        json.push(b'"');
+        json.extend_from_slice(text.as_bytes());
+        json.push(b'"');
+        Ok(())
+    } else {
+        serde_json::to_writer(json, text)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report {
     pub year: u16,
@@ -178,7 +223,7 @@ impl Report {
         json.push(b'[');
         for (i, row) in self.rows.iter().enumerate() {
             json.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
-            serde_json::to_writer(&mut *json, row)?;
+            row.write_json(json)?;
         }
         json.extend_from_slice(if self.rows.is_empty() { b"]" } else { b"\n  ]" });
         json.extend_from_slice(b",\n");
@@ -600,6 +645,24 @@ mod json_tests {
             r#"    {"key":{"commune":"23341","ethnicity":"01"},"households":40,"poor":2,"near_poor":1,"poor_rate":5.0,"near_poor_rate":2.5},"#
         );
         assert_eq!(lines.len(), 11);
+
+        // A row is written as serde writes it, whatever its codes hold.
+        for code in [
+            "a\"b",
+            "back\\slash",
+            "tab\tnew\nline",
+            "\u{1}",
+            "Đăk Pék",
+            "x\u{7f}",
+        ] {
+            let row = row(code, code, 1_234_567);
+            let mut json = Vec::new();
+            row.write_json(&mut json).unwrap();
+            assert_eq!(
+                String::from_utf8(json).unwrap(),
+                serde_json::to_string(&row).unwrap()
+            );
+        }
 
         report.rows.clear();
         let mut json = Vec::new();
