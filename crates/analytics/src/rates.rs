@@ -303,10 +303,10 @@ pub fn report(
         districts: keys.contains(&Key::District),
         cache: FxHashMap::default(),
     };
-    // Each combination of (commune, village, ethnicity, area) is grouped by the keys asked for,
-    // as numbers, and only the groups are named.
-    let mut groups: FxHashMap<[u32; 8], Counts> = FxHashMap::default();
-    groups.reserve(tally.combinations.len());
+    // Each combination of (commune, village, ethnicity, area) is valued by the keys asked for,
+    // as numbers; the values are named and ranked, and the combinations sorted by their ranks, so
+    // that those of one group come together and are added up.
+    let mut valued: Vec<([u32; 8], Counts)> = Vec::with_capacity(tally.combinations.len());
     let mut total = Counts::default();
     for (combo, c) in tally.combinations.iter().map(|(combo, c)| (*combo, *c)) {
         total.add(c);
@@ -329,7 +329,7 @@ pub fn report(
                 Key::Area => combo.area as u32,
             };
         }
-        groups.entry(key).or_default().add(c);
+        valued.push((key, c));
     }
     let name = |k: Key, value: u32| match k {
         Key::Province | Key::District | Key::Commune => {
@@ -354,19 +354,15 @@ pub fn report(
         .as_str()
         .to_owned(),
     };
-    // Sorted by name: each key's values are named once and ranked, and the groups sorted by
-    // their ranks.
-    let mut groups: Vec<([u32; 8], Counts)> = if keys.is_empty() {
-        Vec::new()
-    } else {
-        groups.into_iter().collect()
-    };
+    if keys.is_empty() {
+        valued.clear();
+    }
     // For each key: the rank of each value's name, and the names by rank.
     let names: Vec<(FxHashMap<u32, u32>, Vec<String>)> = keys
         .iter()
         .enumerate()
         .map(|(at, k)| {
-            let mut values: Vec<u32> = groups.iter().map(|(key, _)| key[at]).collect();
+            let mut values: Vec<u32> = valued.iter().map(|(key, _)| key[at]).collect();
             values.sort_unstable();
             values.dedup();
             let mut named: Vec<(String, u32)> =
@@ -384,12 +380,19 @@ pub fn report(
             (ranks, by_rank)
         })
         .collect();
-    for (key, _) in &mut groups {
+    for (key, _) in &mut valued {
         for (value, (ranks, _)) in key.iter_mut().zip(&names) {
             *value = ranks[value];
         }
     }
-    groups.sort_unstable_by_key(|(ranks, _)| *ranks);
+    valued.sort_unstable_by_key(|(ranks, _)| *ranks);
+    let mut groups: Vec<([u32; 8], Counts)> = Vec::with_capacity(valued.len());
+    for (ranks, c) in valued {
+        match groups.last_mut() {
+            Some((last, counts)) if *last == ranks => counts.add(c),
+            _ => groups.push((ranks, c)),
+        }
+    }
     let rows: Vec<Row> = groups
         .into_iter()
         .map(|(ranks, c)| Row {
