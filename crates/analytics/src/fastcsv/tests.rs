@@ -378,8 +378,8 @@ fn parse_speed() {
 }
 
 /// Times each phase of the benchmark's job on the file `BAMHO_PARSE_FILE` names, best of nine:
-/// reading into columns, the rates by commune × ethnic group, and the JSON report (the process's
-/// start-up aside).
+/// reading and counting the households, the rates by commune × ethnic group, and the JSON report
+/// (the process's start-up aside).
 /// `cargo test --release -p bamho-analytics phase_speed -- --ignored --nocapture`.
 #[test]
 #[ignore = "a measurement, not a test"]
@@ -394,15 +394,10 @@ fn phase_speed() {
     for _ in 0..9 {
         let start = std::time::Instant::now();
         let file = std::fs::File::open(&path).unwrap();
-        let snapshot = read_year_file(&file, year, standard).unwrap();
+        let tally = tally_year_file(&file, year, standard, false).unwrap();
         let read = start.elapsed();
-        let report = rates(
-            &snapshot,
-            &[Key::Commune, Key::Ethnicity],
-            Boundaries::Recorded,
-            today,
-            "file",
-        );
+        let keys = [Key::Commune, Key::Ethnicity];
+        let report = report(&tally, &keys, Boundaries::Recorded, today, "file");
         let counted = start.elapsed();
         let mut json = Vec::with_capacity(128 * report.rows.len() + 1024);
         report.write_json(&mut json).unwrap();
@@ -416,7 +411,7 @@ fn phase_speed() {
         }
     }
     eprintln!(
-        "read {:?}, rates {:?}, json {:?}",
+        "read and count {:?}, report {:?}, json {:?}",
         best[0], best[1], best[2]
     );
 }
