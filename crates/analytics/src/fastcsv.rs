@@ -1,7 +1,9 @@
 //! households.csv read straight into a year's columns, in parallel: the file is cut into stretches
 //! of a megabyte; each thread reads a stretch at its own offset (the file is read once, and never
 //! whole into memory), parses the lines that begin in it into columns, joins them to the year's
-//! columns when the parts before have been joined (file order), and takes the next stretch.
+//! columns when the parts before have been joined (file order), and takes the next stretch. For a
+//! rates report the columns need not be kept: each thread counts its stretch's households instead
+//! ([`tally_year_file`]), and only the counts and the household keys are joined.
 //!
 //! A stretch is read a piece of 64 KiB at a time, small enough to stay in a core's cache: first
 //! its separators are found, sixteen bytes at a time, and each line's fields laid out; then each
