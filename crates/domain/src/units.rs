@@ -5,6 +5,7 @@
 //! town until 2025-06-30 and is the larger Đăk Pék commune after. The national lists are embedded
 //! reference data derived by `scripts/derive_units.py` (the file names its source and version).
 
+use std::collections::hash_map::Entry;
 use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
@@ -78,7 +79,7 @@ pub struct Succession {
 pub struct Units {
     units: Vec<Unit>,
     /// Per level (province, district, commune): every unit that ever had a code.
-    by_code: [FxHashMap<&'static str, Vec<UnitId>>; 3],
+    by_code: [FxHashMap<&'static str, Ids>; 3],
     /// The list of successions, read when first followed: most commands never follow one.
     successions_csv: &'static str,
     links: OnceLock<Links>,
@@ -105,11 +106,34 @@ pub struct ListError {
 /// exactly `N` fields; comment lines (`#`) and the header are skipped. The lists hold no quoted
 /// fields, so a plain split reads them, many times faster than a general CSV reader; a quote or
 /// a wrong count of fields is an error.
+/// The units that have had one code, oldest first: nearly always one, kept without an allocation.
+#[derive(Debug, Clone)]
+enum Ids {
+    One(UnitId),
+    Many(Vec<UnitId>),
+}
+
+impl Ids {
+    fn as_slice(&self) -> &[UnitId] {
+        match self {
+            Ids::One(id) => std::slice::from_ref(id),
+            Ids::Many(ids) => ids,
+        }
+    }
+
+    fn push(&mut self, id: UnitId) {
+        match self {
+            Ids::One(first) => *self = Ids::Many(vec![*first, id]),
+            Ids::Many(ids) => ids.push(id),
+        }
+    }
+}
+
 fn records<'a, const N: usize>(
     list: &'static str,
     text: &'a str,
 ) -> impl Iterator<Item = Result<(usize, [&'a str; N]), ListError>> + 'a {
-    let quoted = text.contains('"');
+    let quoted = memchr::memchr(b'"', text.as_bytes()).is_some();
     let mut start = 0;
     let ends = memchr::memchr_iter(b'\n', text.as_bytes()).chain([text.len()]);
     ends.map(move |end| {
@@ -130,18 +154,39 @@ fn records<'a, const N: usize>(
             return Err(bad());
         }
         let mut row = [""; N];
-        let mut start = 0;
-        let mut commas = memchr::memchr_iter(b',', line.as_bytes());
-        for slot in &mut row[..N - 1] {
-            let end = commas.next().ok_or_else(bad)?;
-            *slot = &line[start..end];
-            start = end + 1;
+        let (mut field, mut start) = (0, 0);
+        for at in commas(line.as_bytes()) {
+            *row.get_mut(field).ok_or_else(bad)? = &line[start..at];
+            field += 1;
+            start = at + 1;
         }
-        if commas.next().is_some() {
+        if field != N - 1 {
             return Err(bad());
         }
         row[N - 1] = &line[start..];
         Ok((i + 1, row))
+    })
+}
+
+/// Where the commas of a short line are, found eight bytes at a time in a machine word (a search
+/// set up for each field costs more than the field).
+fn commas(line: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    const LOW: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    const COMMAS: u64 = 0x2C2C_2C2C_2C2C_2C2C;
+    line.chunks(8).enumerate().flat_map(|(k, eight)| {
+        let mut word = [0u8; 8];
+        word[..eight.len()].copy_from_slice(eight);
+        // The top bit of each byte that is a comma, exactly (no carry between bytes).
+        let x = u64::from_le_bytes(word) ^ COMMAS;
+        let mut found = !(((x & LOW) + LOW) | x | LOW);
+        // Bytes past the line's end were zeros, never commas.
+        std::iter::from_fn(move || {
+            (found != 0).then(|| {
+                let at = 8 * k + found.trailing_zeros() as usize / 8;
+                found &= found - 1;
+                at
+            })
+        })
     })
 }
 
@@ -196,13 +241,18 @@ impl Units {
         // Room for every line, so that nothing grows as the list is read (communes are most of it).
         let lines = memchr::memchr_iter(b'\n', units_csv.as_bytes()).count() + 1;
         let mut units = Vec::with_capacity(lines);
-        let mut by_code: [FxHashMap<&'static str, Vec<UnitId>>; 3] = Default::default();
+        let mut by_code: [FxHashMap<&'static str, Ids>; 3] = Default::default();
         by_code[Level::Commune as usize].reserve(lines);
         for row in records::<7>("units.csv", units_csv) {
             let (line, [lvl, code, name, kind, parent_code, valid_from, valid_to]) = row?;
             let level = level("units.csv", line, lvl)?;
             let id = UnitId(units.len() as u32);
-            by_code[level as usize].entry(code).or_default().push(id);
+            match by_code[level as usize].entry(code) {
+                Entry::Vacant(slot) => {
+                    slot.insert(Ids::One(id));
+                }
+                Entry::Occupied(mut slot) => slot.get_mut().push(id),
+            }
             units.push(Unit {
                 level,
                 code,
@@ -286,6 +336,7 @@ impl Units {
     pub fn find(&self, level: Level, code: &str, day: Date) -> Option<UnitId> {
         self.by_code[level as usize]
             .get(code)?
+            .as_slice()
             .iter()
             .copied()
             .find(|id| self.get(*id).in_force_on(day))
@@ -295,7 +346,7 @@ impl Units {
     pub fn all_with_code(&self, level: Level, code: &str) -> &[UnitId] {
         self.by_code[level as usize]
             .get(code)
-            .map_or(&[], Vec::as_slice)
+            .map_or(&[], Ids::as_slice)
     }
 
     /// The parent unit (district or province) in force on the child's last day.
@@ -384,6 +435,30 @@ mod tests {
                            region,1,2,2025-07-01,x,1\n";
         let units = Units::from_csv(units, successions).unwrap();
         let _ = units.successions();
+    }
+
+    #[test]
+    fn commas_are_found_in_words_as_one_by_one() {
+        for line in [
+            "",
+            ",",
+            "commune,23341,Đăk Pék,Xã,62,2025-07-01,",
+            ",,,,,,,,,,,,,,,,,",
+            "Hải Phòng,Thành phố,\u{2c00},\u{ac2c},x",
+            "abcdefgh,ijklmnop,",
+        ] {
+            let one_by_one: Vec<usize> = line
+                .bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b',')
+                .map(|(at, _)| at)
+                .collect();
+            assert_eq!(
+                commas(line.as_bytes()).collect::<Vec<_>>(),
+                one_by_one,
+                "{line}"
+            );
+        }
     }
 
     #[test]
