@@ -921,6 +921,7 @@ fn tally(
         tally: Tally {
             year: Some(year),
             standard: standard.id.clone(),
+            by_village,
             ..Tally::default()
         },
         counted: FxHashMap::default(),

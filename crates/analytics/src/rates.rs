@@ -295,6 +295,10 @@ pub fn report(
     today: Date,
     scope: &str,
 ) -> Report {
+    debug_assert!(
+        tally.by_village || !by_village(keys, boundaries),
+        "a report by village from households counted without their villages"
+    );
     let units = Units::national();
     let mut places = Places {
         units,
@@ -432,6 +436,8 @@ pub(crate) struct Combination {
 pub struct Tally {
     pub year: Option<Year>,
     pub standard: String,
+    /// Whether households were counted village by village.
+    pub by_village: bool,
     /// The villages counts are kept by (none unless counted by village).
     pub villages: Villages,
     /// For each village, the commune it lies in today, where known.
@@ -464,6 +470,7 @@ impl Tally {
         Self {
             year: snapshot.year,
             standard: snapshot.standard.clone(),
+            by_village,
             villages,
             village_commune_today,
             combinations: counted.into_iter().collect(),
@@ -477,7 +484,7 @@ impl Tally {
 }
 
 /// Two maps of counts as one: the smaller added into the larger.
-pub(crate) fn merge(
+fn merge(
     a: FxHashMap<Combination, Counts>,
     b: FxHashMap<Combination, Counts>,
 ) -> FxHashMap<Combination, Counts> {
