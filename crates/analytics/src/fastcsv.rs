@@ -860,7 +860,6 @@ pub fn read_year(bytes: &[u8], year: Year, standard: &Standard) -> Result<Snapsh
         year,
         standard,
         CHUNK,
-        Keep::Columns,
         columns(year, standard),
     )
 }
@@ -876,14 +875,7 @@ pub fn read_year_file(
 ) -> Result<Snapshot, Unsupported> {
     let len = file.metadata().map_err(|_| Unsupported)?.len();
     let source = Source::File(file, len);
-    read_chunked(
-        source,
-        year,
-        standard,
-        CHUNK,
-        Keep::Columns,
-        columns(year, standard),
-    )
+    read_chunked(source, year, standard, CHUNK, columns(year, standard))
 }
 
 /// The households of `year` in a households.csv file counted for a rates report (village by
@@ -899,16 +891,6 @@ pub fn tally_year_file(
     tally(Source::File(file, len), year, standard, by_village, CHUNK)
 }
 
-/// [`tally_year_file`] of a households.csv held in memory.
-pub fn tally_year(
-    bytes: &[u8],
-    year: Year,
-    standard: &Standard,
-    by_village: bool,
-) -> Result<Tally, Unsupported> {
-    tally(Source::Bytes(bytes), year, standard, by_village, CHUNK)
-}
-
 fn tally(
     source: Source<'_>,
     year: Year,
@@ -916,7 +898,6 @@ fn tally(
     by_village: bool,
     chunk: usize,
 ) -> Result<Tally, Unsupported> {
-    let keep = Keep::Counts { by_village };
     let make = |rows: usize| Tallied {
         tally: Tally {
             year: Some(year),
@@ -926,9 +907,8 @@ fn tally(
         },
         counted: FxHashMap::default(),
         household: Vec::with_capacity(rows),
-        by_village,
     };
-    let tallied = read_chunked(source, year, standard, chunk, keep, make)?;
+    let tallied = read_chunked(source, year, standard, chunk, make)?;
     Ok(tallied.finish())
 }
 
@@ -943,13 +923,12 @@ fn columns(year: Year, standard: &Standard) -> impl FnOnce(usize) -> Snapshot {
 
 /// Reads the source in stretches of `chunk` bytes after the header: stretch k holds the lines that
 /// begin in it, wherever they end. Its parts are joined in file order into what `make` makes
-/// with room for the rows the file is judged to hold.
+/// with room for the rows the file is judged to hold, and kept as that asks.
 fn read_chunked<J: Join + Send>(
     source: Source<'_>,
     year: Year,
     standard: &Standard,
     chunk: usize,
-    keep: Keep,
     make: impl FnOnce(usize) -> J,
 ) -> Result<J, Unsupported> {
     // The header line, however long.
@@ -967,6 +946,11 @@ fn read_chunked<J: Join + Send>(
     };
     let header = header.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&header);
     let columns = Columns::from_header(header.strip_suffix(b"\r").unwrap_or(header), standard)?;
+    // Room for the rows, judged by the first line (only the room used is ever touched).
+    let first = source.get(body, body + 4096, &mut buf)?;
+    let line = memchr::memchr(b'\n', first).map_or(first.len().max(1), |n| n + 1);
+    let rows = (source.len() - body) as usize / line;
+    let into = make(rows + rows / 4);
     let places = places(year);
     let year_text = year.get().to_string();
     let cx = Context {
@@ -974,15 +958,11 @@ fn read_chunked<J: Join + Send>(
         places: &places,
         standard,
         year: year_text.as_bytes(),
-        keep,
+        keep: into.keep(),
     };
     let chunk = chunk.max(1) as u64;
     let stretches = (source.len() - body).div_ceil(chunk) as usize;
-    // Room for the rows, judged by the first line (only the room used is ever touched).
-    let first = source.get(body, body + 4096, &mut buf)?;
-    let line = memchr::memchr(b'\n', first).map_or(first.len().max(1), |n| n + 1);
-    let rows = (source.len() - body) as usize / line;
-    let joined = Mutex::new(InOrder::new(make(rows + rows / 4)));
+    let joined = Mutex::new(InOrder::new(into));
     let next = AtomicUsize::new(0);
     let failed = AtomicBool::new(false);
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
@@ -1076,12 +1056,18 @@ fn stretch<'b>(
 
 /// What parts are joined into, one after another in file order.
 trait Join {
+    /// What becomes of each part's households.
+    fn keep(&self) -> Keep;
     fn join(&mut self, part: Part);
     /// The household keys joined so far, to look for a household read twice.
     fn households(&self) -> &[u64];
 }
 
 impl Join for Snapshot {
+    fn keep(&self) -> Keep {
+        Keep::Columns
+    }
+
     fn join(&mut self, part: Part) {
         // The part's villages by their index in the snapshot.
         let global: Vec<u32> = part
@@ -1110,7 +1096,6 @@ struct Tallied {
     tally: Tally,
     counted: FxHashMap<Combination, Counts>,
     household: Vec<u64>,
-    by_village: bool,
 }
 
 impl Tallied {
@@ -1125,16 +1110,23 @@ impl Tallied {
 }
 
 impl Join for Tallied {
+    fn keep(&self) -> Keep {
+        Keep::Counts {
+            by_village: self.tally.by_village,
+        }
+    }
+
     fn join(&mut self, part: Part) {
         self.household.extend_from_slice(&part.rows.household);
+        let by_village = self.tally.by_village;
         let villages = &mut self.tally.villages;
-        let global: Vec<u32> = if self.by_village {
+        let global: Vec<u32> = if by_village {
             part.villages.iter().map(|v| villages.id(v).0).collect()
         } else {
             Vec::new()
         };
         for (mut combo, counts) in part.counted {
-            if self.by_village {
+            if by_village {
                 combo.village = global[combo.village as usize];
             }
             self.counted.entry(combo).or_default().add(counts);

@@ -476,11 +476,6 @@ impl Tally {
             combinations: counted.into_iter().collect(),
         }
     }
-
-    /// Households counted.
-    pub fn households(&self) -> u64 {
-        self.combinations.iter().map(|(_, c)| c.households).sum()
-    }
 }
 
 /// Two maps of counts as one: the smaller added into the larger.

@@ -102,10 +102,6 @@ pub struct ListError {
     why: String,
 }
 
-/// The data lines of an embedded list with their line numbers, each split at its commas into
-/// exactly `N` fields; comment lines (`#`) and the header are skipped. The lists hold no quoted
-/// fields, so a plain split reads them, many times faster than a general CSV reader; a quote or
-/// a wrong count of fields is an error.
 /// The units that have had one code, oldest first: nearly always one, kept without an allocation.
 #[derive(Debug, Clone)]
 enum Ids {
@@ -129,6 +125,10 @@ impl Ids {
     }
 }
 
+/// The data lines of an embedded list with their line numbers, each split at its commas into
+/// exactly `N` fields; comment lines (`#`) and the header are skipped. The lists hold no quoted
+/// fields, so a plain split reads them, many times faster than a general CSV reader; a quote or
+/// a wrong count of fields is an error.
 fn records<'a, const N: usize>(
     list: &'static str,
     text: &'a str,
