@@ -898,15 +898,14 @@ fn tally(
     by_village: bool,
     chunk: usize,
 ) -> Result<Tally, Unsupported> {
-    let make = |rows: usize| Tallied {
+    let make = |_rows: usize| Tallied {
         tally: Tally {
             year: Some(year),
             standard: standard.id.clone(),
             by_village,
             ..Tally::default()
         },
-        counted: FxHashMap::default(),
-        household: Vec::with_capacity(rows),
+        household: Vec::new(),
     };
     let tallied = read_chunked(source, year, standard, chunk, make)?;
     Ok(tallied.finish())
@@ -1059,8 +1058,8 @@ trait Join {
     /// What becomes of each part's households.
     fn keep(&self) -> Keep;
     fn join(&mut self, part: Part);
-    /// The household keys joined so far, to look for a household read twice.
-    fn households(&self) -> &[u64];
+    /// The household keys joined so far, a run at a time, to look for a household read twice.
+    fn households(&self) -> impl Iterator<Item = &[u64]> + Clone;
 }
 
 impl Join for Snapshot {
@@ -1086,25 +1085,23 @@ impl Join for Snapshot {
         self.village.extend(villages);
     }
 
-    fn households(&self) -> &[u64] {
-        &self.household
+    fn households(&self) -> impl Iterator<Item = &[u64]> + Clone {
+        std::iter::once(&self.household[..])
     }
 }
 
-/// Parts' counts added up, their villages numbered for the whole file.
+/// Parts' counts one after another, their villages numbered for the whole file; and each part's
+/// household keys, kept as the part made them (never copied: with the counts, they are all that
+/// is joined while the other thread may be waiting to join).
 struct Tallied {
     tally: Tally,
-    counted: FxHashMap<Combination, Counts>,
-    household: Vec<u64>,
+    household: Vec<Vec<u64>>,
 }
 
 impl Tallied {
     fn finish(self) -> Tally {
-        let Self {
-            mut tally, counted, ..
-        } = self;
+        let mut tally = self.tally;
         tally.village_commune_today = vec![None; tally.villages.len()];
-        tally.combinations = counted.into_iter().collect();
         tally
     }
 }
@@ -1116,25 +1113,23 @@ impl Join for Tallied {
         }
     }
 
-    fn join(&mut self, part: Part) {
-        self.household.extend_from_slice(&part.rows.household);
-        let by_village = self.tally.by_village;
-        let villages = &mut self.tally.villages;
-        let global: Vec<u32> = if by_village {
-            part.villages.iter().map(|v| villages.id(v).0).collect()
-        } else {
-            Vec::new()
-        };
-        for (mut combo, counts) in part.counted {
-            if by_village {
+    fn join(&mut self, mut part: Part) {
+        self.household
+            .push(std::mem::take(&mut part.rows.household));
+        let tally = &mut self.tally;
+        if tally.by_village {
+            let villages = &mut tally.villages;
+            let global: Vec<u32> = part.villages.iter().map(|v| villages.id(v).0).collect();
+            for (combo, _) in &mut part.counted {
                 combo.village = global[combo.village as usize];
             }
-            self.counted.entry(combo).or_default().add(counts);
         }
+        // A combination that spans two parts is counted twice; the report adds them up.
+        tally.combinations.append(&mut part.counted);
     }
 
-    fn households(&self) -> &[u64] {
-        &self.household
+    fn households(&self) -> impl Iterator<Item = &[u64]> + Clone {
+        self.household.iter().map(Vec::as_slice)
     }
 }
 
@@ -1189,11 +1184,12 @@ impl<J: Join> InOrder<J> {
 /// Whether any household key appears twice. The keys are hashes, spread evenly: they are dealt
 /// into buckets by their top bits, and the buckets, small enough to sort in cache, are sorted in
 /// parallel.
-fn has_repeats(keys: &[u64]) -> bool {
+fn has_repeats<'k>(runs: impl Iterator<Item = &'k [u64]> + Clone) -> bool {
     const BITS: u32 = 12;
     let bucket = |key: u64| (key >> (64 - BITS)) as usize;
+    let keys = runs.flatten();
     let mut sizes = vec![0usize; 1 << BITS];
-    for key in keys {
+    for key in keys.clone() {
         sizes[bucket(*key)] += 1;
     }
     let mut next: Vec<usize> = sizes

@@ -442,6 +442,8 @@ pub struct Tally {
     pub villages: Villages,
     /// For each village, the commune it lies in today, where known.
     pub village_commune_today: Vec<Option<UnitId>>,
+    /// The counts by combination; a combination may come more than once (counted in two parts
+    /// of a file), and its counts then add up.
     pub(crate) combinations: Vec<(Combination, Counts)>,
 }
 
