@@ -217,6 +217,23 @@ struct Part {
     counted: Vec<(Combination, Counts)>,
 }
 
+impl Part {
+    /// Emptied for the next stretch, its room kept.
+    fn clear(&mut self) {
+        let rows = &mut self.rows;
+        rows.commune.clear();
+        rows.village.clear();
+        rows.ethnicity.clear();
+        rows.area.clear();
+        rows.class.clear();
+        rows.deprived.clear();
+        rows.household.clear();
+        self.villages.clear();
+        self.ascending = None;
+        self.counted.clear();
+    }
+}
+
 struct Context<'c> {
     columns: &'c Columns,
     places: &'c [Option<Place>],
@@ -581,9 +598,19 @@ struct Reading<'t> {
     order: Order<'t>,
 }
 
-/// Parses the lines of `text` into a part, a piece at a time.
-fn parse_part(text: &[u8], cx: &Context<'_>, scratch: &mut Scratch) -> Result<Part, Unsupported> {
-    let mut reading = Reading::default();
+/// Parses the lines of `text` into a part, a piece at a time, in the room of `part` (a part
+/// joined before, its columns emptied).
+fn parse_part(
+    text: &[u8],
+    cx: &Context<'_>,
+    scratch: &mut Scratch,
+    mut part: Part,
+) -> Result<Part, Unsupported> {
+    part.clear();
+    let mut reading = Reading {
+        part,
+        order: Order::default(),
+    };
     scratch.villages.clear();
     // Room for the rows the part holds, judged by its first line.
     let line = memchr::memchr(b'\n', text).map_or(text.len(), |n| n + 1);
@@ -906,6 +933,7 @@ fn tally(
             ..Tally::default()
         },
         household: Vec::new(),
+        unkept: 0,
     };
     let tallied = read_chunked(source, year, standard, chunk, make)?;
     Ok(tallied.finish())
@@ -971,6 +999,8 @@ fn read_chunked<J: Join + Send>(
                 let (next, failed, joined, cx) = (&next, &failed, &joined, &cx);
                 scope.spawn(move || {
                     let (mut buf, mut scratch) = (Vec::new(), Scratch::default());
+                    // The room of a part already joined, for the next.
+                    let mut room = Part::default();
                     loop {
                         let k = next.fetch_add(1, Ordering::Relaxed);
                         if k >= stretches || failed.load(Ordering::Relaxed) {
@@ -978,10 +1008,12 @@ fn read_chunked<J: Join + Send>(
                         }
                         let start = body + k as u64 * chunk;
                         let part = stretch(source, start, start + chunk, k == 0, &mut buf)
-                            .and_then(|lines| parse_part(lines, cx, &mut scratch))
+                            .and_then(|lines| {
+                                parse_part(lines, cx, &mut scratch, std::mem::take(&mut room))
+                            })
                             .map(|part| counted(part, cx.keep, &mut scratch.counter));
                         match (part, joined.lock()) {
-                            (Ok(part), Ok(mut joined)) => joined.add(k, part),
+                            (Ok(part), Ok(mut joined)) => room = joined.add(k, part),
                             _ => failed.store(true, Ordering::Relaxed),
                         }
                     }
@@ -998,8 +1030,28 @@ fn read_chunked<J: Join + Send>(
     if failed.load(Ordering::Relaxed) || joined.next != stretches {
         return Err(Unsupported);
     }
-    if !joined.ascending && has_repeats(joined.into.households()) {
-        return Err(Unsupported); // a repeated household (or a hash collision): let the reader judge
+    if !joined.ascending {
+        // The keys of the parts joined while the codes ascended were not kept: read again.
+        let again = (0..joined.into.unkept())
+            .into_par_iter()
+            .map_init(
+                || (Vec::new(), Scratch::default()),
+                |(buf, scratch), k| {
+                    let start = body + k as u64 * chunk;
+                    let lines = stretch(source, start, start + chunk, k == 0, buf)?;
+                    Ok(parse_part(lines, &cx, scratch, Part::default())?
+                        .rows
+                        .household)
+                },
+            )
+            .collect::<Result<Vec<Vec<u64>>, Unsupported>>()?;
+        let keys = joined
+            .into
+            .households()
+            .chain(again.iter().map(Vec::as_slice));
+        if has_repeats(keys) {
+            return Err(Unsupported); // a repeated household (or a hash collision): let the reader judge
+        }
     }
     Ok(joined.into)
 }
@@ -1009,7 +1061,7 @@ fn read_chunked<J: Join + Send>(
 fn counted(mut part: Part, keep: Keep, counter: &mut Counter) -> Part {
     if let Keep::Counts { by_village } = keep {
         counter.count(&part.rows, 0..part.rows.len(), by_village);
-        part.counted = counter.counted.drain().collect();
+        part.counted.extend(counter.counted.drain());
     }
     part
 }
@@ -1057,9 +1109,15 @@ fn stretch<'b>(
 trait Join {
     /// What becomes of each part's households.
     fn keep(&self) -> Keep;
-    fn join(&mut self, part: Part);
-    /// The household keys joined so far, a run at a time, to look for a household read twice.
+    /// Takes what it keeps of a part (whose room then serves another). `ascending`: the household
+    /// codes of this part and all before it ascend, so far.
+    fn join(&mut self, part: &mut Part, ascending: bool);
+    /// The household keys kept, a run at a time, to look for a household read twice.
     fn households(&self) -> impl Iterator<Item = &[u64]> + Clone;
+    /// How many of the first parts had their household keys left unkept, their codes ascending.
+    fn unkept(&self) -> usize {
+        0
+    }
 }
 
 impl Join for Snapshot {
@@ -1067,7 +1125,7 @@ impl Join for Snapshot {
         Keep::Columns
     }
 
-    fn join(&mut self, part: Part) {
+    fn join(&mut self, part: &mut Part, _ascending: bool) {
         // The part's villages by their index in the snapshot.
         let global: Vec<u32> = part
             .villages
@@ -1091,11 +1149,13 @@ impl Join for Snapshot {
 }
 
 /// Parts' counts one after another, their villages numbered for the whole file; and each part's
-/// household keys, kept as the part made them (never copied: with the counts, they are all that
-/// is joined while the other thread may be waiting to join).
+/// household keys once the codes no longer ascend (until then no household can be read twice,
+/// and the keys are not kept: should the codes stop ascending, those parts' keys are read again).
 struct Tallied {
     tally: Tally,
     household: Vec<Vec<u64>>,
+    /// How many of the first parts' keys were not kept.
+    unkept: usize,
 }
 
 impl Tallied {
@@ -1113,9 +1173,13 @@ impl Join for Tallied {
         }
     }
 
-    fn join(&mut self, mut part: Part) {
-        self.household
-            .push(std::mem::take(&mut part.rows.household));
+    fn join(&mut self, part: &mut Part, ascending: bool) {
+        if ascending {
+            self.unkept += 1;
+        } else {
+            self.household
+                .push(std::mem::take(&mut part.rows.household));
+        }
         let tally = &mut self.tally;
         if tally.by_village {
             let villages = &mut tally.villages;
@@ -1131,15 +1195,21 @@ impl Join for Tallied {
     fn households(&self) -> impl Iterator<Item = &[u64]> + Clone {
         self.household.iter().map(Vec::as_slice)
     }
+
+    fn unkept(&self) -> usize {
+        self.unkept
+    }
 }
 
 /// The parts joined in file order as they come: a part that comes before its turn waits for
-/// the parts before it. Each part is dropped once joined, so its room serves the next.
+/// the parts before it. A part joined is kept empty, its room to serve for a part to come.
 struct InOrder<J> {
     into: J,
     /// The index of the next part to join.
     next: usize,
     waiting: Vec<(usize, Part)>,
+    /// Parts joined, to be filled again.
+    spare: Vec<Part>,
     /// Whether the household codes joined so far ascend, and the last of them.
     ascending: bool,
     last: Option<Vec<u8>>,
@@ -1151,20 +1221,24 @@ impl<J: Join> InOrder<J> {
             into,
             next: 0,
             waiting: Vec::new(),
+            spare: Vec::new(),
             ascending: true,
             last: None,
         }
     }
 
-    /// Part `k`, joined now if its turn has come (with any waiting after it), else kept waiting.
-    fn add(&mut self, k: usize, part: Part) {
+    /// Part `k`, joined now if its turn has come (with any waiting after it), else kept waiting;
+    /// and the room of a part joined, to read the next into.
+    fn add(&mut self, k: usize, part: Part) -> Part {
         self.waiting.push((k, part));
         while let Some(at) = self.waiting.iter().position(|(k, _)| *k == self.next) {
             let (_, mut part) = self.waiting.swap_remove(at);
             self.ascending = self.still_ascending(&mut part);
-            self.into.join(part);
+            self.into.join(&mut part, self.ascending);
             self.next += 1;
+            self.spare.push(part);
         }
+        self.spare.pop().unwrap_or_default()
     }
 
     /// Whether the codes still ascend with the next part's: then no household appears twice.

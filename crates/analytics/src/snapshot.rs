@@ -135,6 +135,12 @@ impl Codes {
         self.ends.is_empty()
     }
 
+    /// No codes, the room kept.
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.ends.clear();
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = &str> {
         (0..self.len()).filter_map(|i| self.get(i))
     }
