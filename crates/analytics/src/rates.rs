@@ -147,31 +147,63 @@ impl Row {
     /// The row as serde writes it, `{"key":{…},"households":…}`, written directly: a report has
     /// tens of thousands of rows, and most of their text is the same names and plain codes.
     fn write_json(&self, json: &mut Vec<u8>) -> serde_json::Result<()> {
-        json.extend_from_slice(b"{\"key\":{");
-        for (i, (name, value)) in self.key.0.iter().enumerate() {
-            if i > 0 {
-                json.push(b',');
-            }
-            json_string(json, name)?;
-            json.push(b':');
-            json_string(json, value)?;
+        let key = self
+            .key
+            .0
+            .iter()
+            .map(|(name, value)| (*name, value.as_str()));
+        write_row(json, key, &self.rates)
+    }
+}
+
+/// A row of `key` (names and values) and `r`, as serde writes a [`Row`].
+fn write_row<'k>(
+    json: &mut Vec<u8>,
+    key: impl Iterator<Item = (&'k str, &'k str)>,
+    r: &Rates,
+) -> serde_json::Result<()> {
+    json.extend_from_slice(b"{\"key\":{");
+    for (i, (name, value)) in key.enumerate() {
+        if i > 0 {
+            json.push(b',');
         }
-        let r = &self.rates;
-        let mut digits = itoa::Buffer::new();
-        for (name, n) in [
-            (&b"},\"households\":"[..], r.households),
-            (b",\"poor\":", r.poor),
-            (b",\"near_poor\":", r.near_poor),
-        ] {
-            json.extend_from_slice(name);
-            json.extend_from_slice(digits.format(n).as_bytes());
+        json_string(json, name)?;
+        json.push(b':');
+        json_string(json, value)?;
+    }
+    let mut digits = itoa::Buffer::new();
+    for (name, n) in [
+        (&b"},\"households\":"[..], r.households),
+        (b",\"poor\":", r.poor),
+        (b",\"near_poor\":", r.near_poor),
+    ] {
+        json.extend_from_slice(name);
+        json.extend_from_slice(digits.format(n).as_bytes());
+    }
+    json.extend_from_slice(b",\"poor_rate\":");
+    json_rate(json, r.poor_rate)?;
+    json.extend_from_slice(b",\"near_poor_rate\":");
+    json_rate(json, r.near_poor_rate)?;
+    json.push(b'}');
+    Ok(())
+}
+
+/// A rate as serde writes it: one of whole hundredths (as [`percent`] makes them) from its
+/// digits, any other by serde. The shortest decimal that reads back as the nearest double to
+/// k/100 is k/100 itself, trailing zeros aside.
+fn json_rate(json: &mut Vec<u8>, rate: f64) -> serde_json::Result<()> {
+    let hundredths = (rate * 100.0).round();
+    if rate.is_sign_positive() && hundredths < 1e15 && hundredths / 100.0 == rate {
+        let k = hundredths as u64;
+        let (whole, part) = (k / 100, (k % 100) as u8);
+        json.extend_from_slice(itoa::Buffer::new().format(whole).as_bytes());
+        json.extend_from_slice(&[b'.', b'0' + part / 10]);
+        if part % 10 != 0 {
+            json.push(b'0' + part % 10);
         }
-        json.extend_from_slice(b",\"poor_rate\":");
-        serde_json::to_writer(&mut *json, &r.poor_rate)?;
-        json.extend_from_slice(b",\"near_poor_rate\":");
-        serde_json::to_writer(&mut *json, &r.near_poor_rate)?;
-        json.push(b'}');
         Ok(())
+    } else {
+        serde_json::to_writer(json, &rate)
     }
 }
 
@@ -202,6 +234,35 @@ impl Report {
     /// The report as JSON (DESIGN.md "report --format json") with a row a line: as readable as one
     /// field a line, at half the size and in a fraction of the time.
     pub fn write_json(&self, json: &mut Vec<u8>) -> serde_json::Result<()> {
+        let head = Head {
+            year: self.year,
+            standard: &self.standard,
+            scope: &self.scope,
+            boundaries: self.boundaries,
+        };
+        head.write_json(json, &self.total, self.rows.len(), |json, i| {
+            self.rows[i].write_json(json)
+        })
+    }
+}
+
+/// What a report says besides its rows.
+struct Head<'r> {
+    year: u16,
+    standard: &'r str,
+    scope: &'r str,
+    boundaries: Boundaries,
+}
+
+impl Head<'_> {
+    /// The report as JSON with `rows` rows, `row(json, i)` writing the row `i`.
+    fn write_json(
+        &self,
+        json: &mut Vec<u8>,
+        total: &Rates,
+        rows: usize,
+        mut row: impl FnMut(&mut Vec<u8>, usize) -> serde_json::Result<()>,
+    ) -> serde_json::Result<()> {
         let field = |json: &mut Vec<u8>, name: &str| {
             json.extend_from_slice(b"  \"");
             json.extend_from_slice(name.as_bytes());
@@ -210,7 +271,7 @@ impl Report {
         json.extend_from_slice(b"{\n");
         field(json, "year");
         serde_json::to_writer(&mut *json, &self.year)?;
-        for (name, value) in [("standard", &self.standard), ("scope", &self.scope)] {
+        for (name, value) in [("standard", self.standard), ("scope", self.scope)] {
             json.extend_from_slice(b",\n");
             field(json, name);
             serde_json::to_writer(&mut *json, value)?;
@@ -221,14 +282,14 @@ impl Report {
         json.extend_from_slice(b",\n");
         field(json, "rows");
         json.push(b'[');
-        for (i, row) in self.rows.iter().enumerate() {
+        for i in 0..rows {
             json.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
-            row.write_json(json)?;
+            row(json, i)?;
         }
-        json.extend_from_slice(if self.rows.is_empty() { b"]" } else { b"\n  ]" });
+        json.extend_from_slice(if rows == 0 { b"]" } else { b"\n  ]" });
         json.extend_from_slice(b",\n");
         field(json, "total");
-        serde_json::to_writer(&mut *json, &self.total)?;
+        serde_json::to_writer(&mut *json, total)?;
         json.extend_from_slice(b"\n}\n");
         Ok(())
     }
@@ -295,6 +356,77 @@ pub fn report(
     today: Date,
     scope: &str,
 ) -> Report {
+    let Groups {
+        names,
+        groups,
+        total,
+    } = group(tally, keys, boundaries, today);
+    let rows: Vec<Row> = groups
+        .into_iter()
+        .map(|(ranks, c)| Row {
+            key: GroupKey(
+                keys.iter()
+                    .zip(ranks)
+                    .zip(&names)
+                    .map(|((k, rank), by_rank)| (k.as_str(), by_rank[rank as usize].clone()))
+                    .collect(),
+            ),
+            rates: c.into(),
+        })
+        .collect();
+    Report {
+        year: tally.year.map_or(0, |y| y.get()),
+        standard: tally.standard.clone(),
+        scope: scope.to_owned(),
+        boundaries,
+        rows,
+        total: total.into(),
+    }
+}
+
+/// The JSON of the report [`report`] makes ([`Report::write_json`]'s text), written from its
+/// groups without making its rows: a report by village has hundreds of thousands.
+pub fn write_report_json(
+    tally: &Tally,
+    keys: &[Key],
+    boundaries: Boundaries,
+    today: Date,
+    scope: &str,
+    json: &mut Vec<u8>,
+) -> serde_json::Result<()> {
+    let Groups {
+        names,
+        groups,
+        total,
+    } = group(tally, keys, boundaries, today);
+    json.reserve(128 * groups.len() + 1024);
+    let head = Head {
+        year: tally.year.map_or(0, |y| y.get()),
+        standard: &tally.standard,
+        scope,
+        boundaries,
+    };
+    head.write_json(json, &total.into(), groups.len(), |json, i| {
+        let (ranks, counts) = &groups[i];
+        let key = keys
+            .iter()
+            .zip(ranks)
+            .zip(&names)
+            .map(|((k, rank), by_rank)| (k.as_str(), by_rank[*rank as usize].as_str()));
+        write_row(json, key, &(*counts).into())
+    })
+}
+
+/// A report's groups: for each key, its values' names in order (their ranks); each group's
+/// ranks, in order, and counts; and the total.
+struct Groups {
+    names: Vec<Vec<String>>,
+    groups: Vec<([u32; 8], Counts)>,
+    total: Counts,
+}
+
+/// The households of a tally grouped by `keys`, under `boundaries`.
+fn group(tally: &Tally, keys: &[Key], boundaries: Boundaries, today: Date) -> Groups {
     debug_assert!(
         tally.by_village || !by_village(keys, boundaries),
         "a report by village from households counted without their villages"
@@ -389,7 +521,17 @@ pub fn report(
             *value = ranks[value];
         }
     }
-    valued.sort_unstable_by_key(|(ranks, _)| *ranks);
+    if keys.len() <= 4 {
+        // Up to four ranks side by side in one number (the rest are 0): one comparison.
+        valued.sort_unstable_by_key(|(r, _)| {
+            u128::from(r[0]) << 96
+                | u128::from(r[1]) << 64
+                | u128::from(r[2]) << 32
+                | u128::from(r[3])
+        });
+    } else {
+        valued.sort_unstable_by_key(|(ranks, _)| *ranks);
+    }
     let mut groups: Vec<([u32; 8], Counts)> = Vec::with_capacity(valued.len());
     for (ranks, c) in valued {
         match groups.last_mut() {
@@ -397,26 +539,10 @@ pub fn report(
             _ => groups.push((ranks, c)),
         }
     }
-    let rows: Vec<Row> = groups
-        .into_iter()
-        .map(|(ranks, c)| Row {
-            key: GroupKey(
-                keys.iter()
-                    .zip(ranks)
-                    .zip(&names)
-                    .map(|((k, rank), (_, by_rank))| (k.as_str(), by_rank[rank as usize].clone()))
-                    .collect(),
-            ),
-            rates: c.into(),
-        })
-        .collect();
-    Report {
-        year: tally.year.map_or(0, |y| y.get()),
-        standard: tally.standard.clone(),
-        scope: scope.to_owned(),
-        boundaries,
-        rows,
-        total: total.into(),
+    Groups {
+        names: names.into_iter().map(|(_, by_rank)| by_rank).collect(),
+        groups,
+        total,
     }
 }
 
@@ -676,5 +802,47 @@ mod json_tests {
         report.write_json(&mut json).unwrap();
         let value: serde_json::Value = serde_json::from_slice(&json).unwrap();
         assert_eq!(value["rows"], serde_json::json!([]));
+    }
+
+    #[test]
+    fn rates_are_written_as_serde_writes_them() {
+        let written = |rate: f64| {
+            let mut json = Vec::new();
+            super::json_rate(&mut json, rate).unwrap();
+            String::from_utf8(json).unwrap()
+        };
+        // Every rate a report can hold up to 1,000 (and any count of households up to 400)…
+        let hundredths = (0..=100_000u32).map(|k| f64::from(k) / 100.0);
+        let percents =
+            (1..=400u64).flat_map(|whole| (0..=whole).map(move |part| super::percent(part, whole)));
+        for rate in hundredths.chain(percents) {
+            assert_eq!(
+                written(rate),
+                serde_json::to_string(&rate).unwrap(),
+                "{rate}"
+            );
+        }
+        // … and any other number, through serde.
+        for rate in [
+            0.1 + 0.2,
+            1e-7,
+            2.0 / 3.0,
+            123_456.789,
+            1e15,
+            1e20,
+            -0.0,
+            -1.5,
+            f64::NAN,
+            f64::INFINITY,
+        ] {
+            assert_eq!(
+                written(rate),
+                serde_json::to_string(&rate).unwrap(),
+                "{rate}"
+            );
+        }
+        assert_eq!(written(7.0), "7.0");
+        assert_eq!(written(0.05), "0.05");
+        assert_eq!(written(12.5), "12.5");
     }
 }

@@ -6,7 +6,7 @@ use super::fields::{
     code_bytes, code_bytes_one_by_one, flags_in_32, flags_in_words, separators_in_words,
 };
 use super::*;
-use crate::rates::{Boundaries, Key, by_village, rates, report};
+use crate::rates::{Boundaries, Key, by_village, rates, report, write_report_json};
 use crate::snapshot_from_records;
 
 fn generated(n: u64, years: std::ops::RangeInclusive<u16>) -> Vec<u8> {
@@ -76,8 +76,12 @@ fn same_reports(counted: impl Fn(bool) -> Tally, slow: &Snapshot) -> bool {
             .into_iter()
             .all(|boundaries| {
                 let tally = counted(by_village(keys, boundaries));
-                report(&tally, keys, boundaries, today, "f")
-                    == rates(slow, keys, boundaries, today, "f")
+                let made = report(&tally, keys, boundaries, today, "f");
+                // Written from the groups, the JSON is the report's.
+                let (mut json, mut direct) = (Vec::new(), Vec::new());
+                made.write_json(&mut json).unwrap();
+                write_report_json(&tally, keys, boundaries, today, "f", &mut direct).unwrap();
+                made == rates(slow, keys, boundaries, today, "f") && json == direct
             })
     })
 }

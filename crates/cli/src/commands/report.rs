@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use bamho_analytics::rates::{Tally, by_village, report, unit_label};
+use bamho_analytics::rates::{Tally, by_village, report, unit_label, write_report_json};
 use bamho_analytics::{Boundaries, Key, Report};
 use bamho_domain::units::review_day;
 use bamho_domain::{Date, Year};
@@ -74,22 +74,26 @@ pub async fn run(
         },
         (None, None) => bail!("give --db or --input"),
     };
-    let report = report(&tally, &keys, boundaries, today, &scope);
     let mut w = output(out)?;
     match format {
         Format::Json => {
-            // Made in memory, in room judged by its rows, then written at once: many small
-            // writes through the boxed writer cost more than the JSON itself.
-            let mut json = Vec::with_capacity(128 * report.rows.len() + 1024);
-            report.write_json(&mut json)?;
+            // Written from the groups, with no row made, into memory, then out at once: many
+            // small writes through the boxed writer cost more than the JSON itself.
+            let mut json = Vec::new();
+            write_report_json(&tally, &keys, boundaries, today, &scope, &mut json)?;
             w.write_all(&json)?;
+            std::mem::forget(json);
         }
-        Format::Table => write_table(&mut w, &report, &keys, args.lang, today)?,
+        Format::Table => {
+            let report = report(&tally, &keys, boundaries, today, &scope);
+            write_table(&mut w, &report, &keys, args.lang, today)?;
+            std::mem::forget(report);
+        }
     }
     w.flush()?;
     // The command ends here: the counts and rows go back to the system with the process, not
     // freed one by one (tens of thousands of them).
-    std::mem::forget((tally, report));
+    std::mem::forget(tally);
     Ok(ExitCode::SUCCESS)
 }
 
