@@ -1189,7 +1189,7 @@ impl Join for Tallied {
                 combo.village = global[combo.village as usize];
             }
         }
-        // A combination that spans two parts is counted twice; the report adds them up.
+        // A combination met in several parts comes once from each; the report adds them up.
         tally.combinations.append(&mut part.counted);
     }
 
