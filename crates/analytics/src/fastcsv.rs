@@ -926,11 +926,14 @@ fn tally(
     by_village: bool,
     chunk: usize,
 ) -> Result<Tally, Unsupported> {
-    let make = |_rows: usize| Tallied {
+    let make = |rows: usize| Tallied {
         tally: Tally {
             year: Some(year),
             standard: standard.id.clone(),
             by_village,
+            // Room judged by the rows (a part's households fall in far fewer combinations), so
+            // that the counts are not copied as they grow; room never used is never touched.
+            combinations: Vec::with_capacity(rows / 16),
             ..Tally::default()
         },
         household: Vec::new(),

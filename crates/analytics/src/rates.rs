@@ -384,37 +384,45 @@ pub fn report(
     }
 }
 
-/// The JSON of the report [`report`] makes ([`Report::write_json`]'s text), written from its
-/// groups without making its rows: a report by village has hundreds of thousands.
+/// The JSON of the report [`report`] makes ([`Report::write_json`]'s text), written to `out` from
+/// its groups without making its rows (a report by village has hundreds of thousands), 64 KiB at
+/// a time.
 pub fn write_report_json(
     tally: &Tally,
     keys: &[Key],
     boundaries: Boundaries,
     today: Date,
     scope: &str,
-    json: &mut Vec<u8>,
+    out: &mut dyn std::io::Write,
 ) -> serde_json::Result<()> {
+    const ROOM: usize = 1 << 16;
     let Groups {
         names,
         groups,
         total,
     } = group(tally, keys, boundaries, today);
-    json.reserve(128 * groups.len() + 1024);
+    let mut json = Vec::with_capacity(ROOM);
     let head = Head {
         year: tally.year.map_or(0, |y| y.get()),
         standard: &tally.standard,
         scope,
         boundaries,
     };
-    head.write_json(json, &total.into(), groups.len(), |json, i| {
+    head.write_json(&mut json, &total.into(), groups.len(), |json, i| {
         let (ranks, counts) = &groups[i];
         let key = keys
             .iter()
             .zip(ranks)
             .zip(&names)
             .map(|((k, rank), by_rank)| (k.as_str(), by_rank[*rank as usize].as_str()));
-        write_row(json, key, &(*counts).into())
-    })
+        write_row(json, key, &(*counts).into())?;
+        if json.len() > ROOM - 1024 {
+            out.write_all(json).map_err(serde_json::Error::io)?;
+            json.clear();
+        }
+        Ok(())
+    })?;
+    out.write_all(&json).map_err(serde_json::Error::io)
 }
 
 /// A report's groups: for each key, its values' names in order (their ranks); each group's

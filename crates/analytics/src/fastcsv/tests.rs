@@ -647,3 +647,31 @@ fn sixteen_bytes_at_a_time_and_one_by_one_tell_the_same_code_bytes() {
         0b0111_1101_1111_1111
     );
 }
+
+#[test]
+fn a_long_json_report_is_written_in_pieces_as_one() {
+    let mut sinks = Sinks {
+        households: Vec::new(),
+        members: Vec::new(),
+        events: Vec::new(),
+    };
+    let config = Config {
+        households: 20_000,
+        seed: 3,
+        years: 2025..=2025,
+        area: AreaKind::Nation,
+    };
+    generate(&config, &mut sinks, &mut |_| {}).unwrap();
+    let bytes = sinks.households;
+    let year = Year::new(2025).unwrap();
+    let today = Date::parse("2026-01-01").unwrap();
+    let tally = counted_in(Source::Bytes(&bytes), year, true, CHUNK).unwrap();
+    let keys = [Key::Village, Key::Area];
+    let (mut json, mut direct) = (Vec::new(), Vec::new());
+    report(&tally, &keys, Boundaries::Recorded, today, "f")
+        .write_json(&mut json)
+        .unwrap();
+    write_report_json(&tally, &keys, Boundaries::Recorded, today, "f", &mut direct).unwrap();
+    assert!(json.len() > 3 << 16, "{} bytes", json.len());
+    assert!(json == direct);
+}

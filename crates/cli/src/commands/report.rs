@@ -76,14 +76,7 @@ pub async fn run(
     };
     let mut w = output(out)?;
     match format {
-        Format::Json => {
-            // Written from the groups, with no row made, into memory, then out at once: many
-            // small writes through the boxed writer cost more than the JSON itself.
-            let mut json = Vec::new();
-            write_report_json(&tally, &keys, boundaries, today, &scope, &mut json)?;
-            w.write_all(&json)?;
-            std::mem::forget(json);
-        }
+        Format::Json => write_report_json(&tally, &keys, boundaries, today, &scope, &mut w)?,
         Format::Table => {
             let report = report(&tally, &keys, boundaries, today, &scope);
             write_table(&mut w, &report, &keys, args.lang, today)?;
