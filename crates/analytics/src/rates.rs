@@ -576,7 +576,7 @@ pub struct Tally {
     pub villages: Villages,
     /// For each village, the commune it lies in today, where known.
     pub village_commune_today: Vec<Option<UnitId>>,
-    /// The counts by combination; a combination may come more than once (counted in two parts
+    /// The counts by combination; a combination may come more than once (met in several parts
     /// of a file), and its counts then add up.
     pub(crate) combinations: Vec<(Combination, Counts)>,
 }
