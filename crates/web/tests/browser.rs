@@ -581,14 +581,24 @@ async fn recognition_flow(c: &Client, base: &str) -> Result<(), String> {
     wait_url(c, |u| u.path().starts_with("/recognitions/23365/"))
         .await
         .map_err(e("nominees"))?;
-    c.find(Locator::Css("button[value=all]"))
-        .await
-        .map_err(e("confirm all"))?
-        .click()
+    let confirm = c
+        .find(Locator::Css("button[value=all]"))
         .await
         .map_err(e("confirm all"))?;
+    confirm.click().await.map_err(e("confirm all"))?;
+    // The decision form comes with the page the confirmation leads to, and the page before may
+    // still be showing when the click returns: wait for it to go (its button gone stale), then
+    // for the form.
+    for _ in 0..100 {
+        if confirm.is_displayed().await.is_err() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     ready(c).await;
-    c.find(Locator::Id("number"))
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Id("number"))
         .await
         .map_err(e("decision form"))?
         .send_keys("7/QĐ-UBND")
