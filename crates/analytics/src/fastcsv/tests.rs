@@ -10,6 +10,11 @@ use crate::rates::{Boundaries, Key, by_village, rates, report, write_report_json
 use crate::snapshot_from_records;
 
 fn generated(n: u64, years: std::ops::RangeInclusive<u16>) -> Vec<u8> {
+    generated_in(AreaKind::DakGlei, n, years)
+}
+
+/// The households.csv of `n` generated households of `area`.
+fn generated_in(area: AreaKind, n: u64, years: std::ops::RangeInclusive<u16>) -> Vec<u8> {
     let mut sinks = Sinks {
         households: Vec::new(),
         members: Vec::new(),
@@ -19,7 +24,7 @@ fn generated(n: u64, years: std::ops::RangeInclusive<u16>) -> Vec<u8> {
         households: n,
         seed: 3,
         years,
-        area: AreaKind::DakGlei,
+        area,
     };
     generate(&config, &mut sinks, &mut |_| {}).unwrap();
     sinks.households
@@ -650,19 +655,8 @@ fn sixteen_bytes_at_a_time_and_one_by_one_tell_the_same_code_bytes() {
 
 #[test]
 fn a_long_json_report_is_written_in_pieces_as_one() {
-    let mut sinks = Sinks {
-        households: Vec::new(),
-        members: Vec::new(),
-        events: Vec::new(),
-    };
-    let config = Config {
-        households: 20_000,
-        seed: 3,
-        years: 2025..=2025,
-        area: AreaKind::Nation,
-    };
-    generate(&config, &mut sinks, &mut |_| {}).unwrap();
-    let bytes = sinks.households;
+    // Nation-wide, for villages enough to fill several pieces.
+    let bytes = generated_in(AreaKind::Nation, 20_000, 2025..=2025);
     let year = Year::new(2025).unwrap();
     let today = Date::parse("2026-01-01").unwrap();
     let tally = counted_in(Source::Bytes(&bytes), year, true, CHUNK).unwrap();
