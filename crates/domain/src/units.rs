@@ -170,24 +170,52 @@ fn records<'a, const N: usize>(
 
 /// Where the commas of a short line are, found eight bytes at a time in a machine word (a search
 /// set up for each field costs more than the field).
-fn commas(line: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    const LOW: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-    const COMMAS: u64 = 0x2C2C_2C2C_2C2C_2C2C;
-    line.chunks(8).enumerate().flat_map(|(k, eight)| {
-        let mut word = [0u8; 8];
-        word[..eight.len()].copy_from_slice(eight);
-        // The top bit of each byte that is a comma, exactly (no carry between bytes).
-        let x = u64::from_le_bytes(word) ^ COMMAS;
-        let mut found = !(((x & LOW) + LOW) | x | LOW);
-        // Bytes past the line's end were zeros, never commas.
-        std::iter::from_fn(move || {
-            (found != 0).then(|| {
-                let at = 8 * k + found.trailing_zeros() as usize / 8;
-                found &= found - 1;
-                at
-            })
-        })
-    })
+fn commas(line: &[u8]) -> Commas<'_> {
+    Commas {
+        line,
+        next: 0,
+        found: 0,
+    }
+}
+
+/// The commas of a line, as [`commas`] finds them.
+struct Commas<'l> {
+    line: &'l [u8],
+    /// Where the next word begins.
+    next: usize,
+    /// The top bit of each byte of the last word read that is a comma not yet given.
+    found: u64,
+}
+
+impl Iterator for Commas<'_> {
+    type Item = usize;
+
+    #[inline]
+    fn next(&mut self) -> Option<usize> {
+        const LOW: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+        const COMMAS: u64 = 0x2C2C_2C2C_2C2C_2C2C;
+        while self.found == 0 {
+            let rest = self.line.get(self.next..).filter(|rest| !rest.is_empty())?;
+            // Eight bytes read as one word; only a line's last few are copied into one (a copy
+            // of a length not known here is a call, and a word read back from bytes just written
+            // stalls). Bytes past the line's end are zeros, never commas.
+            let word = match rest.first_chunk::<8>() {
+                Some(eight) => *eight,
+                None => {
+                    let mut word = [0u8; 8];
+                    word[..rest.len()].copy_from_slice(rest);
+                    word
+                }
+            };
+            // The top bit of each byte that is a comma, exactly (no carry between bytes).
+            let x = u64::from_le_bytes(word) ^ COMMAS;
+            self.found = !(((x & LOW) + LOW) | x | LOW);
+            self.next += 8;
+        }
+        let at = self.next - 8 + self.found.trailing_zeros() as usize / 8;
+        self.found &= self.found - 1;
+        Some(at)
+    }
 }
 
 fn level(list: &'static str, line: usize, raw: &str) -> Result<Level, ListError> {
