@@ -303,29 +303,64 @@ struct Places<'u> {
     today: Date,
     /// Whether former districts are asked for (finding one follows the successions).
     districts: bool,
-    cache: FxHashMap<(UnitId, Option<UnitId>), [Option<UnitId>; 3]>,
+    /// For each commune, by its index, where in `resolved` it has been resolved (`u32::MAX`: not
+    /// yet): a table, as every combination asks.
+    at: Vec<u32>,
+    resolved: Vec<[Option<UnitId>; 3]>,
+    /// Communes whose village the registry places in a commune of today's.
+    with_village: FxHashMap<(UnitId, UnitId), [Option<UnitId>; 3]>,
 }
 
-impl Places<'_> {
+impl<'u> Places<'u> {
+    fn new(units: &'u Units, boundaries: Boundaries, today: Date, districts: bool) -> Self {
+        Self {
+            units,
+            boundaries,
+            today,
+            districts,
+            at: vec![u32::MAX; units.len()],
+            resolved: Vec::new(),
+            with_village: FxHashMap::default(),
+        }
+    }
+
     fn of(&mut self, recorded: UnitId, village_today: Option<UnitId>) -> [Option<UnitId>; 3] {
-        let (units, boundaries, today, districts) =
-            (self.units, self.boundaries, self.today, self.districts);
-        *self
-            .cache
-            .entry((recorded, village_today))
-            .or_insert_with(|| {
-                let commune = match boundaries {
-                    Boundaries::Recorded => recorded,
-                    Boundaries::Current => village_today
-                        .or_else(|| units.successor_on(recorded, today))
-                        .unwrap_or(recorded),
-                };
-                [
-                    units.province_of(commune),
-                    districts.then(|| units.district_of(commune)).flatten(),
-                    Some(commune),
-                ]
-            })
+        match village_today {
+            None => match self.at.get(recorded.0 as usize) {
+                Some(&at) if at != u32::MAX => self.resolved[at as usize],
+                _ => {
+                    let place = self.resolve(recorded, None);
+                    if let Some(at) = self.at.get_mut(recorded.0 as usize) {
+                        *at = self.resolved.len() as u32;
+                        self.resolved.push(place);
+                    }
+                    place
+                }
+            },
+            Some(now) => match self.with_village.get(&(recorded, now)) {
+                Some(place) => *place,
+                None => {
+                    let place = self.resolve(recorded, Some(now));
+                    self.with_village.insert((recorded, now), place);
+                    place
+                }
+            },
+        }
+    }
+
+    fn resolve(&self, recorded: UnitId, village_today: Option<UnitId>) -> [Option<UnitId>; 3] {
+        let units = self.units;
+        let commune = match self.boundaries {
+            Boundaries::Recorded => recorded,
+            Boundaries::Current => village_today
+                .or_else(|| units.successor_on(recorded, self.today))
+                .unwrap_or(recorded),
+        };
+        [
+            units.province_of(commune),
+            self.districts.then(|| units.district_of(commune)).flatten(),
+            Some(commune),
+        ]
     }
 }
 
@@ -440,13 +475,7 @@ fn group(tally: &Tally, keys: &[Key], boundaries: Boundaries, today: Date) -> Gr
         "a report by village from households counted without their villages"
     );
     let units = Units::national();
-    let mut places = Places {
-        units,
-        boundaries,
-        today,
-        districts: keys.contains(&Key::District),
-        cache: FxHashMap::default(),
-    };
+    let mut places = Places::new(units, boundaries, today, keys.contains(&Key::District));
     // Each combination of (commune, village, ethnicity, area) is valued by the keys asked for,
     // as numbers; the values are named and ranked, and the combinations sorted by their ranks, so
     // that those of one group come together and are added up.
@@ -502,31 +531,26 @@ fn group(tally: &Tally, keys: &[Key], boundaries: Boundaries, today: Date) -> Gr
         valued.clear();
     }
     // For each key: the rank of each value's name, and the names by rank.
-    let names: Vec<(FxHashMap<u32, u32>, Vec<String>)> = keys
+    let names: Vec<(Ranks, Vec<String>)> = keys
         .iter()
         .enumerate()
         .map(|(at, k)| {
-            let mut values: Vec<u32> = valued.iter().map(|(key, _)| key[at]).collect();
-            values.sort_unstable();
-            values.dedup();
-            let mut named: Vec<(String, u32)> =
-                values.into_iter().map(|v| (name(*k, v), v)).collect();
+            let mut ranks = Ranks::meeting(valued.iter().map(|(key, _)| key[at]));
+            let mut named: Vec<(String, u32)> = ranks.met().map(|v| (name(*k, v), v)).collect();
             named.sort_unstable();
-            let mut ranks = FxHashMap::default();
-            ranks.reserve(named.len());
             let mut by_rank = Vec::<String>::with_capacity(named.len());
             for (name, value) in named {
                 if by_rank.last() != Some(&name) {
                     by_rank.push(name);
                 }
-                ranks.insert(value, by_rank.len() as u32 - 1);
+                ranks.set(value, by_rank.len() as u32 - 1);
             }
             (ranks, by_rank)
         })
         .collect();
     for (key, _) in &mut valued {
         for (value, (ranks, _)) in key.iter_mut().zip(&names) {
-            *value = ranks[value];
+            *value = ranks.of(*value);
         }
     }
     if keys.len() <= 4 {
@@ -540,17 +564,67 @@ fn group(tally: &Tally, keys: &[Key], boundaries: Boundaries, today: Date) -> Gr
     } else {
         valued.sort_unstable_by_key(|(ranks, _)| *ranks);
     }
-    let mut groups: Vec<([u32; 8], Counts)> = Vec::with_capacity(valued.len());
-    for (ranks, c) in valued {
-        match groups.last_mut() {
-            Some((last, counts)) if *last == ranks => counts.add(c),
-            _ => groups.push((ranks, c)),
+    // The combinations of a group, side by side, added up into the first of them, in place.
+    let mut groups = valued;
+    groups.dedup_by(|(ranks, counts), (first, sum)| {
+        let same = ranks == first;
+        if same {
+            sum.add(*counts);
         }
-    }
+        same
+    });
     Groups {
         names: names.into_iter().map(|(_, by_rank)| by_rank).collect(),
         groups,
         total,
+    }
+}
+
+/// The rank of each value of a key. The values are small numbers (indexes of units and villages,
+/// ethnic codes), so the ranks are a table indexed by value; `u32::MAX` (no former district) has
+/// its own.
+struct Ranks {
+    by_value: Vec<u32>,
+    none: u32,
+}
+
+impl Ranks {
+    /// A value not met.
+    const UNMET: u32 = u32::MAX;
+
+    /// A table with room for `values`, each marked as met (its rank not yet set).
+    fn meeting(values: impl Iterator<Item = u32> + Clone) -> Self {
+        let highest = values.clone().filter(|v| *v != u32::MAX).max();
+        let mut ranks = Self {
+            by_value: vec![Self::UNMET; highest.map_or(0, |h| h as usize + 1)],
+            none: Self::UNMET,
+        };
+        for value in values {
+            ranks.set(value, 0);
+        }
+        ranks
+    }
+
+    /// The values met, each once.
+    fn met(&self) -> impl Iterator<Item = u32> + '_ {
+        let met = self.by_value.iter().enumerate();
+        met.filter(|(_, rank)| **rank != Self::UNMET)
+            .map(|(value, _)| value as u32)
+            .chain((self.none != Self::UNMET).then_some(u32::MAX))
+    }
+
+    fn set(&mut self, value: u32, rank: u32) {
+        match self.by_value.get_mut(value as usize) {
+            Some(slot) => *slot = rank,
+            None => self.none = rank,
+        }
+    }
+
+    fn of(&self, value: u32) -> u32 {
+        self.by_value
+            .get(value as usize)
+            .copied()
+            .unwrap_or(self.none)
     }
 }
 
@@ -852,5 +926,93 @@ mod json_tests {
         assert_eq!(written(7.0), "7.0");
         assert_eq!(written(0.05), "0.05");
         assert_eq!(written(12.5), "12.5");
+    }
+}
+
+#[cfg(test)]
+mod group_tests {
+    use super::{Boundaries, Combination, Counts, Key, Tally, report, write_report_json};
+    use bamho_domain::units::{Level, UnitId, Units};
+    use bamho_domain::{Area, Date, Year};
+
+    #[test]
+    fn communes_without_a_former_district_are_one_group_named_empty_first_and_repeats_add_up() {
+        let units = Units::national();
+        let day = Date::parse("2025-09-01").unwrap();
+        let communes: Vec<UnitId> = units
+            .iter()
+            .filter(|(_, u)| u.level == Level::Commune && u.in_force_on(day))
+            .map(|(id, _)| id)
+            .collect();
+        let without: Vec<UnitId> = communes
+            .iter()
+            .copied()
+            .filter(|c| units.district_of(*c).is_none())
+            .take(2)
+            .collect();
+        let with = communes
+            .iter()
+            .copied()
+            .find(|c| units.district_of(*c).is_some())
+            .unwrap();
+        assert_eq!(
+            without.len(),
+            2,
+            "two communes of 2025 without one former district"
+        );
+        let combo = |commune, ethnicity| Combination {
+            commune,
+            village: 0,
+            ethnicity,
+            area: Area::Rural,
+        };
+        let counts = |households, poor, near_poor| Counts {
+            households,
+            poor,
+            near_poor,
+        };
+        let tally = Tally {
+            year: Some(Year::new(2025).unwrap()),
+            standard: "vn-2022-2025".into(),
+            combinations: vec![
+                (combo(with, 1), counts(10, 1, 2)),
+                (combo(without[0], 1), counts(5, 1, 0)),
+                (combo(without[1], 5), counts(4, 2, 1)),
+                // Met again in another part of a file.
+                (combo(with, 1), counts(6, 0, 1)),
+                (combo(without[0], 1), counts(1, 1, 1)),
+            ],
+            ..Tally::default()
+        };
+        let today = Date::parse("2026-01-01").unwrap();
+        let by = |keys: &[Key]| {
+            let report = report(&tally, keys, Boundaries::Recorded, today, "t");
+            let mut direct = Vec::new();
+            write_report_json(&tally, keys, Boundaries::Recorded, today, "t", &mut direct).unwrap();
+            let mut json = Vec::new();
+            report.write_json(&mut json).unwrap();
+            assert_eq!(String::from_utf8(direct), String::from_utf8(json));
+            report
+                .rows
+                .iter()
+                .map(|r| {
+                    let key: Vec<&str> = r.key.0.iter().map(|(_, v)| v.as_str()).collect();
+                    (key.join("/"), r.rates.households, r.rates.poor)
+                })
+                .collect::<Vec<_>>()
+        };
+        let district = units.get(units.district_of(with).unwrap()).code;
+        assert_eq!(
+            by(&[Key::District]),
+            [("".to_owned(), 10, 4), (district.to_owned(), 16, 1)]
+        );
+        assert_eq!(
+            by(&[Key::District, Key::Ethnicity]),
+            [
+                ("/01".to_owned(), 6, 2),
+                ("/05".to_owned(), 4, 2),
+                (format!("{district}/01"), 16, 1)
+            ]
+        );
     }
 }

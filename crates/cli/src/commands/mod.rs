@@ -110,7 +110,12 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 lang,
                 changes,
             };
-            runtime()?.block_on(report::run(
+            // From a file nothing waits on the network: no worker threads to start and stop.
+            let runtime = match db {
+                Some(_) => runtime()?,
+                None => local_runtime()?,
+            };
+            runtime.block_on(report::run(
                 db.as_deref(),
                 input.as_deref(),
                 &args,
@@ -143,6 +148,14 @@ fn xlsform(year: u16, out: &std::path::Path) -> anyhow::Result<ExitCode> {
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .build()
+        .context("cannot start the runtime")
+}
+
+/// A runtime on the calling thread alone, without drivers: for a command that only reads and
+/// writes files, over in milliseconds.
+fn local_runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
         .build()
         .context("cannot start the runtime")
 }
