@@ -474,6 +474,8 @@ mod tests {
             ",,,,,,,,,,,,,,,,,",
             "Hải Phòng,Thành phố,\u{2c00},\u{ac2c},x",
             "abcdefgh,ijklmnop,",
+            // Whole words only, the last byte a comma.
+            "abcdefg,abcdefg,",
         ] {
             let one_by_one: Vec<usize> = line
                 .bytes()
