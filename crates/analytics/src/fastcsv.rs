@@ -220,14 +220,7 @@ struct Part {
 impl Part {
     /// Emptied for the next stretch, its room kept.
     fn clear(&mut self) {
-        let rows = &mut self.rows;
-        rows.commune.clear();
-        rows.village.clear();
-        rows.ethnicity.clear();
-        rows.area.clear();
-        rows.class.clear();
-        rows.deprived.clear();
-        rows.household.clear();
+        self.rows.clear_rows();
         self.villages.clear();
         self.ascending = None;
         self.counted.clear();

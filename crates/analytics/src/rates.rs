@@ -157,9 +157,9 @@ impl Row {
 }
 
 /// A row of `key` (names and values) and `r`, as serde writes a [`Row`].
-fn write_row<'k>(
+fn write_row<'n, 'v>(
     json: &mut Vec<u8>,
-    key: impl Iterator<Item = (&'k str, &'k str)>,
+    key: impl Iterator<Item = (&'n str, &'v str)>,
     r: &Rates,
 ) -> serde_json::Result<()> {
     json.extend_from_slice(b"{\"key\":{");
@@ -391,22 +391,18 @@ pub fn report(
     today: Date,
     scope: &str,
 ) -> Report {
-    let Groups {
-        names,
-        groups,
-        total,
-    } = group(tally, keys, boundaries, today);
-    let rows: Vec<Row> = groups
-        .into_iter()
+    let grouped = group(tally, keys, boundaries, today);
+    let rows: Vec<Row> = grouped
+        .groups
+        .iter()
         .map(|(ranks, c)| Row {
             key: GroupKey(
-                keys.iter()
-                    .zip(ranks)
-                    .zip(&names)
-                    .map(|((k, rank), by_rank)| (k.as_str(), by_rank[rank as usize].clone()))
+                grouped
+                    .key(keys, ranks)
+                    .map(|(name, value)| (name, value.to_owned()))
                     .collect(),
             ),
-            rates: c.into(),
+            rates: (*c).into(),
         })
         .collect();
     Report {
@@ -415,7 +411,7 @@ pub fn report(
         scope: scope.to_owned(),
         boundaries,
         rows,
-        total: total.into(),
+        total: grouped.total.into(),
     }
 }
 
@@ -431,11 +427,7 @@ pub fn write_report_json(
     out: &mut dyn std::io::Write,
 ) -> serde_json::Result<()> {
     const ROOM: usize = 1 << 16;
-    let Groups {
-        names,
-        groups,
-        total,
-    } = group(tally, keys, boundaries, today);
+    let grouped = group(tally, keys, boundaries, today);
     let mut json = Vec::with_capacity(ROOM);
     let head = Head {
         year: tally.year.map_or(0, |y| y.get()),
@@ -443,14 +435,10 @@ pub fn write_report_json(
         scope,
         boundaries,
     };
-    head.write_json(&mut json, &total.into(), groups.len(), |json, i| {
+    let (groups, total) = (&grouped.groups, grouped.total.into());
+    head.write_json(&mut json, &total, groups.len(), |json, i| {
         let (ranks, counts) = &groups[i];
-        let key = keys
-            .iter()
-            .zip(ranks)
-            .zip(&names)
-            .map(|((k, rank), by_rank)| (k.as_str(), by_rank[*rank as usize].as_str()));
-        write_row(json, key, &(*counts).into())?;
+        write_row(json, grouped.key(keys, ranks), &(*counts).into())?;
         if json.len() > ROOM - 1024 {
             out.write_all(json).map_err(serde_json::Error::io)?;
             json.clear();
@@ -466,6 +454,18 @@ struct Groups {
     names: Vec<Vec<String>>,
     groups: Vec<([u32; 8], Counts)>,
     total: Counts,
+}
+
+impl Groups {
+    /// The key of a group by its ranks: each key's name and the group's value of it.
+    fn key<'g>(
+        &'g self,
+        keys: &'g [Key],
+        ranks: &'g [u32; 8],
+    ) -> impl Iterator<Item = (&'static str, &'g str)> + 'g {
+        let named = keys.iter().zip(ranks).zip(&self.names);
+        named.map(|((k, rank), by_rank)| (k.as_str(), by_rank[*rank as usize].as_str()))
+    }
 }
 
 /// The households of a tally grouped by `keys`, under `boundaries`.

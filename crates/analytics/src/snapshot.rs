@@ -178,6 +178,17 @@ impl Snapshot {
         self.household.reserve(rows);
     }
 
+    /// No households (the room kept for as many again); the villages stay.
+    pub fn clear_rows(&mut self) {
+        self.commune.clear();
+        self.village.clear();
+        self.ethnicity.clear();
+        self.area.clear();
+        self.class.clear();
+        self.deprived.clear();
+        self.household.clear();
+    }
+
     /// The index of a village, added on first sight.
     pub fn village_id(&mut self, code: &str, commune_today: Option<UnitId>) -> u32 {
         let (id, new) = self.villages.id(code);
