@@ -276,14 +276,14 @@ struct Layout {
     /// Where each field begins: the piece's start, then one past each comma and line break, in
     /// order; longer than their count (each block of 64 bytes writes room for all of its own).
     /// A line whose first field is at `cuts[b]` has its field `c` at `cuts[b + c] ..
-    /// cuts[b + c + 1] - 1`.
+    /// cuts[b + c + 1] - 1`. A carriage return before a line break counts as a separator, so
+    /// that the last field ends before it; the empty field it leaves after it is never read.
     cuts: Vec<u32>,
     /// The offsets of the line breaks (and of the end, when the last line has none).
     breaks: Vec<u32>,
     /// For each line with fields, the index in `cuts` of its first field.
     lines: Vec<u32>,
-    /// Whether the piece has carriage returns (each one before a line break, so that a line's
-    /// last field may end in one).
+    /// Whether the piece has carriage returns (each one before a line break).
     returns: bool,
 }
 
@@ -326,10 +326,11 @@ impl Layout {
         cuts[0] = from as u32;
         let mut found = 1;
         let mut mark = |at: usize, block: &[u8; 64]| {
-            let (comma, brk, odd) = separators(block);
+            let (mut comma, brk, odd) = separators(block);
             if odd != 0 {
                 *returns = true;
                 stray_returns_or_quotes(text, at, odd)?;
+                comma |= odd; // only returns before line breaks are left
             }
             // A fixed number of offsets, whether or not the block has that many separators (the
             // room past `found` is overwritten by the next block): a block of households has
@@ -369,13 +370,16 @@ impl Layout {
             cuts[found] = to as u32 + 1;
             found += 1;
         }
-        // Each line: blank, its break its only separator; or `width - 1` commas and its break.
+        // Each line: blank, its break its only separator; or `width - 1` commas and its break;
+        // either with a carriage return before the break, one separator more.
         let cuts = &cuts[..found];
+        let returns = *returns;
         let mut line = 0;
         for &brk in breaks.iter() {
             let begins = cuts[line];
-            let blank = brk == begins || (brk == begins + 1 && text[begins as usize] == b'\r');
-            let next = if blank { line + 1 } else { line + width };
+            let cr = usize::from(returns && brk > begins && text[brk as usize - 1] == b'\r');
+            let blank = brk as usize == begins as usize + cr;
+            let next = cr + if blank { line + 1 } else { line + width };
             if cuts.get(next) != Some(&(brk + 1)) {
                 return Err(Unsupported);
             }
@@ -388,34 +392,21 @@ impl Layout {
     }
 
     /// Where the field of `column` begins and ends in the line whose first field is at
-    /// `cuts[line]`; the last field ends before any carriage return (`returns`: there are some,
-    /// and this is the last field).
+    /// `cuts[line]`.
     #[inline]
-    fn field(&self, line: u32, column: usize, returns: bool, text: &[u8]) -> (usize, usize) {
+    fn field(&self, line: u32, column: usize) -> (usize, usize) {
         let at = line as usize + column;
-        let (start, end) = (self.cuts[at] as usize, self.cuts[at + 1] as usize - 1);
-        (
-            start,
-            end - usize::from(returns && end > start && text[end - 1] == b'\r'),
-        )
-    }
-
-    /// Whether the field of `column` may end in a carriage return.
-    fn returns(&self, column: usize, width: usize) -> bool {
-        self.returns && column + 1 == width
+        (self.cuts[at] as usize, self.cuts[at + 1] as usize - 1)
     }
 }
 
 /// Where the field of `column` begins and ends in each line laid out.
-fn bounds<'l>(
-    layout: &'l Layout,
+fn bounds(
+    layout: &Layout,
     column: usize,
-    width: usize,
-    text: &'l [u8],
-) -> impl ExactSizeIterator<Item = (usize, usize)> + Clone + 'l {
-    let returns = layout.returns(column, width);
+) -> impl ExactSizeIterator<Item = (usize, usize)> + Clone + '_ {
     let lines = layout.lines.iter();
-    lines.map(move |line| layout.field(*line, column, returns, text))
+    lines.map(move |line| layout.field(*line, column))
 }
 
 /// Room for `n` more values at the end of a column (`fill` until they are filled in order).
@@ -659,10 +650,9 @@ fn parse_piece<'t>(
     // passes over it, once its year reads.
     let year = cx.columns.column(Role::Year).ok_or(Unsupported)?;
     let mut kept = 0;
-    let returns = layout.returns(year, width);
     for i in 0..layout.lines.len() {
         let line = layout.lines[i];
-        let (start, end) = layout.field(line, year, returns, text);
+        let (start, end) = layout.field(line, year);
         let field = &text[start..end];
         if same(field, cx.year) {
             layout.lines[kept] = line;
@@ -679,7 +669,7 @@ fn parse_piece<'t>(
     places.clear();
     // Households of a commune come together: a commune like the last is not looked up again.
     let mut last: Option<(&[u8], Place)> = None;
-    for (start, end) in bounds(layout, commune, width, text) {
+    for (start, end) in bounds(layout, commune) {
         let code = &text[start..end];
         let place = match last {
             Some((before, place)) if same(before, code) => place,
@@ -699,7 +689,7 @@ fn parse_piece<'t>(
     part.rows.area.extend(places.iter().map(|p| p.area));
     room(&mut part.rows.deprived, kept, 0);
     for &(role, column) in &cx.columns.roles {
-        let fields = bounds(layout, column, width, text);
+        let fields = bounds(layout, column);
         let mut values = fields.clone().map(|(start, end)| &text[start..end]);
         match role {
             Role::Year | Role::Commune | Role::Other => {}
@@ -782,7 +772,7 @@ fn parse_piece<'t>(
             }
             Role::Flags { bit, count } => {
                 // The block runs from this column's start to its last flag's end.
-                let ends = bounds(layout, column + usize::from(count) - 1, width, text);
+                let ends = bounds(layout, column + usize::from(count) - 1);
                 let masks = part.rows.deprived[rows..].iter_mut();
                 for (mask, ((start, _), (_, end))) in masks.zip(fields.zip(ends)) {
                     *mask |= read_flags(text, start, end, usize::from(count))? << bit;
