@@ -285,6 +285,28 @@ struct Layout {
     lines: Vec<u32>,
     /// Whether the piece has carriage returns (each one before a line break).
     returns: bool,
+    /// How many separators each line has, when every line has the same number (none blank):
+    /// then the lines' fields lie evenly spaced in `cuts`; else 0.
+    stride: usize,
+    /// The fields of the lines kept, evenly spaced, when they do not lie so in `cuts`.
+    even: Vec<u32>,
+}
+
+/// The fields of a piece's lines, evenly spaced: field `c` of line `i` begins at `cuts[i *
+/// stride + c]` and ends before `cuts[i * stride + c + 1]`.
+struct Rows<'l> {
+    cuts: &'l [u32],
+    stride: usize,
+    lines: usize,
+}
+
+impl<'l> Rows<'l> {
+    /// Where the field of `column` begins and ends in each line.
+    #[inline]
+    fn column(&self, column: usize) -> impl ExactSizeIterator<Item = (usize, usize)> + Clone + 'l {
+        let fields = self.cuts[column..column + self.lines * self.stride].chunks_exact(self.stride);
+        fields.map(|cut| (cut[0] as usize, cut[1] as usize - 1))
+    }
 }
 
 /// The values a piece's households are classified by, a column each.
@@ -316,6 +338,8 @@ impl Layout {
             breaks,
             lines,
             returns,
+            stride,
+            even: _,
         } = self;
         if cuts.len() < to - from + 66 {
             cuts.resize(to - from + 66, 0);
@@ -374,7 +398,7 @@ impl Layout {
         // either with a carriage return before the break, one separator more.
         let cuts = &cuts[..found];
         let returns = *returns;
-        let mut line = 0;
+        let (mut line, mut blanks, mut crs) = (0, 0, 0);
         for &brk in breaks.iter() {
             let begins = cuts[line];
             let cr = usize::from(returns && brk > begins && text[brk as usize - 1] == b'\r');
@@ -386,9 +410,45 @@ impl Layout {
             if !blank {
                 lines.push(line as u32);
             }
+            (blanks, crs) = (blanks + usize::from(blank), crs + cr);
             line = next;
         }
+        *stride = match (blanks, crs) {
+            (0, 0) => width,
+            (0, crs) if crs == lines.len() => width + 1,
+            _ => 0,
+        };
         Ok(())
+    }
+
+    /// The fields of the lines kept, evenly spaced: where they lie, when every line has the same
+    /// separators and none has been passed over (`passed_over`: some were); else copied.
+    fn rows(&mut self, width: usize, passed_over: bool) -> Result<Rows<'_>, Unsupported> {
+        let lines = self.lines.len();
+        let (cuts, stride) = match self.lines.first() {
+            Some(first) if self.stride > 0 && !passed_over => {
+                (&self.cuts[*first as usize..], self.stride)
+            }
+            _ => {
+                self.even.clear();
+                for line in &self.lines {
+                    let fields = self.cuts.get(*line as usize..=*line as usize + width);
+                    self.even.extend_from_slice(fields.ok_or(Unsupported)?);
+                }
+                // Room for the last line's chunk from any column.
+                self.even.resize(self.even.len() + width, 0);
+                (&self.even[..], width + 1)
+            }
+        };
+        // Every line's chunk from any column lies within `cuts`, or some lines would go unread.
+        if cuts.len() < lines * stride + width {
+            return Err(Unsupported);
+        }
+        Ok(Rows {
+            cuts,
+            stride,
+            lines,
+        })
     }
 
     /// Where the field of `column` begins and ends in the line whose first field is at
@@ -398,15 +458,6 @@ impl Layout {
         let at = line as usize + column;
         (self.cuts[at] as usize, self.cuts[at + 1] as usize - 1)
     }
-}
-
-/// Where the field of `column` begins and ends in each line laid out.
-fn bounds(
-    layout: &Layout,
-    column: usize,
-) -> impl ExactSizeIterator<Item = (usize, usize)> + Clone + '_ {
-    let lines = layout.lines.iter();
-    lines.map(move |line| layout.field(*line, column))
 }
 
 /// Room for `n` more values at the end of a column (`fill` until they are filled in order).
@@ -661,7 +712,9 @@ fn parse_piece<'t>(
             return Err(Unsupported);
         }
     }
+    let passed_over = kept < layout.lines.len();
     layout.lines.truncate(kept);
+    let lines = layout.rows(width, passed_over)?;
     let rows = part.rows.len();
 
     // The commune first: the province and the area are checked against it.
@@ -669,7 +722,7 @@ fn parse_piece<'t>(
     places.clear();
     // Households of a commune come together: a commune like the last is not looked up again.
     let mut last: Option<(&[u8], Place)> = None;
-    for (start, end) in bounds(layout, commune) {
+    for (start, end) in lines.column(commune) {
         let code = &text[start..end];
         let place = match last {
             Some((before, place)) if same(before, code) => place,
@@ -689,7 +742,7 @@ fn parse_piece<'t>(
     part.rows.area.extend(places.iter().map(|p| p.area));
     room(&mut part.rows.deprived, kept, 0);
     for &(role, column) in &cx.columns.roles {
-        let fields = bounds(layout, column);
+        let fields = lines.column(column);
         let mut values = fields.clone().map(|(start, end)| &text[start..end]);
         match role {
             Role::Year | Role::Commune | Role::Other => {}
@@ -772,7 +825,7 @@ fn parse_piece<'t>(
             }
             Role::Flags { bit, count } => {
                 // The block runs from this column's start to its last flag's end.
-                let ends = bounds(layout, column + usize::from(count) - 1);
+                let ends = lines.column(column + usize::from(count) - 1);
                 let masks = part.rows.deprived[rows..].iter_mut();
                 for (mask, ((start, _), (_, end))) in masks.zip(fields.zip(ends)) {
                     *mask |= read_flags(text, start, end, usize::from(count))? << bit;

@@ -38,28 +38,43 @@ pub(super) fn stray_returns_or_quotes(
 }
 
 /// For 64 bytes: a bit for each comma, for each line break, and for each quote or carriage
-/// return; sixteen bytes at a time.
+/// return; sixteen bytes at a time. Quotes and returns are rare: whether the block has any is
+/// asked once, and only then are they found.
 #[cfg(target_arch = "x86_64")]
 #[inline]
 pub(super) fn separators(block: &[u8; 64]) -> (u64, u64, u64) {
     use safe_arch::{
         bitor_m128i, cmp_eq_mask_i8_m128i, load_unaligned_m128i, move_mask_i8_m128i,
-        set_splat_i8_m128i,
+        set_splat_i8_m128i, zeroed_m128i,
     };
     let byte = |b: u8| set_splat_i8_m128i(b as i8);
     let (comma, line, quote, ret) = (byte(b','), byte(b'\n'), byte(b'"'), byte(b'\r'));
-    let (mut commas, mut breaks, mut odd) = (0u64, 0u64, 0u64);
+    let (mut commas, mut breaks, mut odd) = (0u64, 0u64, zeroed_m128i());
     for (k, sixteen) in block.as_chunks::<16>().0.iter().enumerate() {
         let v = load_unaligned_m128i(sixteen);
         let bits = |mask| u64::from(move_mask_i8_m128i(mask) as u16) << (16 * k);
         commas |= bits(cmp_eq_mask_i8_m128i(v, comma));
         breaks |= bits(cmp_eq_mask_i8_m128i(v, line));
-        odd |= bits(bitor_m128i(
-            cmp_eq_mask_i8_m128i(v, quote),
-            cmp_eq_mask_i8_m128i(v, ret),
-        ));
+        odd = bitor_m128i(
+            odd,
+            bitor_m128i(cmp_eq_mask_i8_m128i(v, quote), cmp_eq_mask_i8_m128i(v, ret)),
+        );
     }
+    let odd = if move_mask_i8_m128i(odd) == 0 {
+        0
+    } else {
+        quotes_and_returns(block)
+    };
     (commas, breaks, odd)
+}
+
+/// A bit for each quote or carriage return of a block that has some.
+#[cfg(target_arch = "x86_64")]
+#[cold]
+fn quotes_and_returns(block: &[u8; 64]) -> u64 {
+    block.iter().enumerate().fold(0, |odd, (i, b)| {
+        odd | (u64::from(matches!(b, b'"' | b'\r')) << i)
+    })
 }
 
 #[cfg(not(target_arch = "x86_64"))]

@@ -494,8 +494,15 @@ fn blank_lines_a_last_line_without_its_break_and_lines_across_pieces_read_as_the
         .replace("\n2024", "\n\n2024");
     let blank_crlf = blank.replace('\n', "\r\n");
     let unended = text.trim_end().to_owned();
+    // Lines of one year, each with as many separators: read where they lie.
+    let one_year = String::from_utf8(generated(2_000, 2025..=2025)).unwrap();
+    let one_year_crlf = one_year.replace('\n', "\r\n");
+    let some_crlf = one_year.replacen('\n', "\r\n", 700);
     for (what, text) in [
         ("as written", &text),
+        ("one year", &one_year),
+        ("one year CRLF", &one_year_crlf),
+        ("some lines CRLF", &some_crlf),
         ("CRLF", &crlf),
         ("blank lines", &blank),
         ("blank CRLF lines", &blank_crlf),
