@@ -32,7 +32,7 @@ use crate::snapshot::{Codes, Snapshot, household_key, household_key_packed};
 
 mod fields;
 
-use fields::{code_at, number, read_flags, same, separators, stray_returns_or_quotes};
+use fields::{code_at, number, read_flags, same, separators, small, stray_returns_or_quotes};
 
 /// The fast reader declines this input; use the validating reader.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -165,11 +165,12 @@ impl Columns {
     }
 }
 
-/// A commune in force at the review: its unit, its province's code and its area.
+/// A commune in force at the review: its unit, its province's code (two digits; none when the
+/// code is not two digits, so that no field matches it) and its area.
 #[derive(Debug, Clone, Copy)]
 struct Place {
     unit: UnitId,
-    province: u32,
+    province: Option<[u8; 2]>,
     area: Area,
 }
 
@@ -185,8 +186,9 @@ fn places(year: Year) -> Vec<Option<Place>> {
         let (Ok(code), Some(province)) = (unit.code.parse::<usize>(), units.province_of(id)) else {
             continue;
         };
-        let Ok(province) = units.get(province).code.parse::<u32>() else {
-            continue;
+        let province = match *units.get(province).code.as_bytes() {
+            [a, b] if a.is_ascii_digit() && b.is_ascii_digit() => Some([a, b]),
+            _ => None,
         };
         if code < 100_000 {
             if out.len() <= code {
@@ -751,7 +753,7 @@ fn parse_piece<'t>(
             Role::Village => villages.read(text, fields, part, cx.keep.villages())?,
             Role::Province => {
                 for (field, place) in values.zip(places.iter()) {
-                    if number(field)? != (u64::from(place.province), 2) {
+                    if place.province.as_ref().map(<[u8; 2]>::as_slice) != Some(field) {
                         return Err(Unsupported);
                     }
                 }
@@ -776,19 +778,26 @@ fn parse_piece<'t>(
                 }
             }
             Role::Ethnicity => {
-                let groups = EthnicGroups::national().all().len() as u64;
+                let groups = EthnicGroups::national().all().len() as u16;
                 for (slot, field) in room(&mut part.rows.ethnicity, kept, 0)
                     .iter_mut()
                     .zip(values)
                 {
-                    *slot = match number(field)? {
-                        (group, 1 | 2) if (1..=groups).contains(&group) => group as u8,
+                    // One or two digits.
+                    *slot = match small(field) {
+                        Some(group) if field.len() <= 2 && (1..=groups).contains(&group) => {
+                            group as u8
+                        }
                         _ => return Err(Unsupported),
                     };
                 }
             }
             Role::Members => {
-                if !values.all(|field| number(field).is_ok_and(|(n, _)| (1..=99).contains(&n))) {
+                let members = |field| match small(field) {
+                    Some(n) => (1..=99).contains(&n),
+                    None => number(field).is_ok_and(|(n, _)| (1..=99).contains(&n)),
+                };
+                if !values.all(members) {
                     return Err(Unsupported);
                 }
             }
@@ -812,8 +821,9 @@ fn parse_piece<'t>(
                 b1.clear();
                 b1.resize(kept, None);
                 for (slot, field) in b1.iter_mut().zip(values) {
-                    *slot = match field {
-                        b"" => None,
+                    *slot = match (field, small(field)) {
+                        (b"", _) => None,
+                        (_, Some(score)) => Some(score),
                         _ => Some(
                             u16::try_from(number(field)?.0)
                                 .ok()

@@ -209,6 +209,18 @@ pub(super) fn number(field: &[u8]) -> Result<(u64, usize), Unsupported> {
     Ok((n, field.len()))
 }
 
+/// A number of one to three digits, as most small fields are written (others: none).
+#[inline]
+pub(super) fn small(field: &[u8]) -> Option<u16> {
+    let digit = |b: u8| Some(u16::from(b.wrapping_sub(b'0'))).filter(|d| *d <= 9);
+    match *field {
+        [a] => digit(a),
+        [a, b] => Some(digit(a)? * 10 + digit(b)?),
+        [a, b, c] => Some(digit(a)? * 100 + digit(b)? * 10 + digit(c)?),
+        _ => None,
+    }
+}
+
 /// `count` flags in `text[start..end]`, "0,1,0…" (each a 0 or 1, a comma between them), as bits
 /// from the lowest: all at once where 32 bytes follow `start`, else eight bytes at a time.
 #[inline]

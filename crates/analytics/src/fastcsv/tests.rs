@@ -605,6 +605,38 @@ proptest::proptest! {
 }
 
 #[test]
+fn a_small_number_reads_as_a_number_of_up_to_three_digits_and_nothing_else_does() {
+    // Every field of up to four bytes from digits, the bytes either side of them, a letter and
+    // a space.
+    let alphabet = b"0159/:a ";
+    let mut fields: Vec<Vec<u8>> = vec![Vec::new()];
+    for _ in 0..4 {
+        let longer: Vec<Vec<u8>> = fields
+            .iter()
+            .filter(|f| f.len() == fields.last().map_or(0, Vec::len))
+            .flat_map(|f| alphabet.iter().map(move |b| [f.as_slice(), &[*b]].concat()))
+            .collect();
+        fields.extend(longer);
+    }
+    assert_eq!(fields.len(), 1 + 8 + 64 + 512 + 4096);
+    for field in &fields {
+        let expected = number(field)
+            .ok()
+            .filter(|(_, digits)| *digits <= 3)
+            .map(|(n, _)| n as u16);
+        assert_eq!(
+            small(field),
+            expected,
+            "{:?}",
+            String::from_utf8_lossy(field)
+        );
+    }
+    assert_eq!(small(b"999"), Some(999));
+    assert_eq!(small(b"007"), Some(7));
+    assert_eq!(small(b"1000"), None);
+}
+
+#[test]
 fn thirty_two_bytes_at_once_and_a_word_at_a_time_read_the_same_flags() {
     let mut state = 0x9E37_79B9_7F4A_7C15;
     let mut bytes = [0u8; 32];
