@@ -498,11 +498,22 @@ fn blank_lines_a_last_line_without_its_break_and_lines_across_pieces_read_as_the
     let one_year = String::from_utf8(generated(2_000, 2025..=2025)).unwrap();
     let one_year_crlf = one_year.replace('\n', "\r\n");
     let some_crlf = one_year.replacen('\n', "\r\n", 700);
+    // Twenty empty columns more: blocks of 64 bytes with more separators than are always written.
+    let extra: String = (1..=20).map(|i| format!(",extra{i}")).collect();
+    let dense: String = one_year
+        .lines()
+        .enumerate()
+        .map(|(i, line)| match i {
+            0 => format!("{line}{extra}\n"),
+            _ => format!("{line}{}\n", ",".repeat(20)),
+        })
+        .collect();
     for (what, text) in [
         ("as written", &text),
         ("one year", &one_year),
         ("one year CRLF", &one_year_crlf),
         ("some lines CRLF", &some_crlf),
+        ("empty columns", &dense),
         ("CRLF", &crlf),
         ("blank lines", &blank),
         ("blank CRLF lines", &blank_crlf),
