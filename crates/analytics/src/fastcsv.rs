@@ -3,7 +3,8 @@
 //! whole into memory), parses the lines that begin in it into columns, joins them to the year's
 //! columns when the parts before have been joined (file order), and takes the next stretch. For a
 //! rates report the columns need not be kept: each thread counts its stretch's households instead
-//! ([`tally_year_file`]), and only the counts and the household keys are joined.
+//! ([`tally_year_file`]), and only the counts are joined, with the household keys once the codes
+//! are seen not to ascend (in code order no household can repeat).
 //!
 //! A stretch is read a piece of 64 KiB at a time, small enough to stay in a core's cache: first
 //! its separators are found, sixteen bytes at a time, and each line's fields laid out; then each
@@ -217,6 +218,8 @@ struct Part {
     /// The part's households counted by combination, when they are counted (their villages
     /// numbered as in `villages`).
     counted: Vec<(Combination, Counts)>,
+    /// Whether the households' keys were made (`rows.household`).
+    keyed: bool,
 }
 
 impl Part {
@@ -226,6 +229,7 @@ impl Part {
         self.villages.clear();
         self.ascending = None;
         self.counted.clear();
+        self.keyed = false;
     }
 }
 
@@ -236,6 +240,10 @@ struct Context<'c> {
     year: &'c [u8],
     /// What becomes of the parts: kept as columns, or counted (by village or not).
     keep: Keep,
+    /// Whether the households' keys are made as their codes are read: always for columns; when
+    /// counting, once the codes have been seen not to ascend (until then no household can be
+    /// read twice, and the keys would go unused).
+    keyed: &'c AtomicBool,
 }
 
 /// What becomes of a part's households once read.
@@ -488,30 +496,32 @@ impl<'t> Order<'t> {
     }
 }
 
-/// The household codes of a piece's rows: their keys, and whether they ascend.
+/// The household codes of a piece's rows: their keys (when the part's are made), and whether
+/// they ascend.
 fn codes<'t>(
     text: &'t [u8],
     fields: impl ExactSizeIterator<Item = (usize, usize)>,
     part: &mut Part,
     order: &mut Order<'t>,
 ) -> Result<(), Unsupported> {
-    let keys = room(&mut part.rows.household, fields.len(), 0);
+    let keys: &mut [u64] = match part.keyed {
+        true => room(&mut part.rows.household, fields.len(), 0),
+        false => &mut [],
+    };
+    let mut keys = keys.iter_mut();
     // The order so far, kept in locals through the loop.
     let (mut descends, mut last) = (order.descends, order.last);
-    for (key, (start, end)) in keys.iter_mut().zip(fields) {
+    for (start, end) in fields {
         // A code of up to 16 bytes is one number, and its bytes read big-endian its place in
         // code order.
         let (code, packed) = code_at(text, start, end)?;
-        let place = match packed {
-            Some(packed) => {
-                *key = household_key_packed(code.len(), packed);
-                Some(packed.swap_bytes())
-            }
-            None => {
-                *key = household_key(code);
-                None
-            }
-        };
+        if let Some(key) = keys.next() {
+            *key = match packed {
+                Some(packed) => household_key_packed(code.len(), packed),
+                None => household_key(code),
+            };
+        }
+        let place = packed.map(u128::swap_bytes);
         if order.first.is_none() {
             order.first = Some(code);
         } else {
@@ -646,6 +656,7 @@ fn parse_part(
     mut part: Part,
 ) -> Result<Part, Unsupported> {
     part.clear();
+    part.keyed = cx.keyed.load(Ordering::Relaxed);
     let mut reading = Reading {
         part,
         order: Order::default(),
@@ -667,6 +678,9 @@ fn parse_part(
         from = to;
     }
     let Reading { mut part, order } = reading;
+    if order.descends {
+        cx.keyed.store(true, Ordering::Relaxed); // the codes do not ascend: keys are wanted
+    }
     order.finish(&mut part);
     Ok(part)
 }
@@ -985,7 +999,7 @@ fn tally(
             ..Tally::default()
         },
         household: Vec::new(),
-        unkept: 0,
+        unkept: Vec::new(),
     };
     let tallied = read_chunked(source, year, standard, chunk, make)?;
     Ok(tallied.finish())
@@ -1032,12 +1046,14 @@ fn read_chunked<J: Join + Send>(
     let into = make(rows + rows / 4);
     let places = places(year);
     let year_text = year.get().to_string();
+    let keyed = AtomicBool::new(into.keep() == Keep::Columns);
     let cx = Context {
         columns: &columns,
         places: &places,
         standard,
         year: year_text.as_bytes(),
         keep: into.keep(),
+        keyed: &keyed,
     };
     let chunk = chunk.max(1) as u64;
     let stretches = (source.len() - body).div_ceil(chunk) as usize;
@@ -1065,7 +1081,12 @@ fn read_chunked<J: Join + Send>(
                             })
                             .map(|part| counted(part, cx.keep, &mut scratch.counter));
                         match (part, joined.lock()) {
-                            (Ok(part), Ok(mut joined)) => room = joined.add(k, part),
+                            (Ok(part), Ok(mut joined)) => {
+                                room = joined.add(k, part);
+                                if !joined.ascending {
+                                    cx.keyed.store(true, Ordering::Relaxed);
+                                }
+                            }
                             _ => failed.store(true, Ordering::Relaxed),
                         }
                     }
@@ -1083,12 +1104,15 @@ fn read_chunked<J: Join + Send>(
         return Err(Unsupported);
     }
     if !joined.ascending {
-        // The keys of the parts joined while the codes ascended were not kept: read again.
-        let again = (0..joined.into.unkept())
-            .into_par_iter()
+        // The parts read before the codes were seen not to ascend have no keys: read again.
+        keyed.store(true, Ordering::Relaxed);
+        let again = joined
+            .into
+            .unkept()
+            .par_iter()
             .map_init(
                 || (Vec::new(), Scratch::default()),
-                |(buf, scratch), k| {
+                |(buf, scratch), &k| {
                     let start = body + k as u64 * chunk;
                     let lines = stretch(source, start, start + chunk, k == 0, buf)?;
                     Ok(parse_part(lines, &cx, scratch, Part::default())?
@@ -1161,14 +1185,13 @@ fn stretch<'b>(
 trait Join {
     /// What becomes of each part's households.
     fn keep(&self) -> Keep;
-    /// Takes what it keeps of a part (whose room then serves another). `ascending`: the household
-    /// codes of this part and all before it ascend, so far.
-    fn join(&mut self, part: &mut Part, ascending: bool);
+    /// Takes what it keeps of part `k` (whose room then serves another).
+    fn join(&mut self, k: usize, part: &mut Part);
     /// The household keys kept, a run at a time, to look for a household read twice.
     fn households(&self) -> impl Iterator<Item = &[u64]> + Clone;
-    /// How many of the first parts had their household keys left unkept, their codes ascending.
-    fn unkept(&self) -> usize {
-        0
+    /// The parts whose household keys were not made.
+    fn unkept(&self) -> &[usize] {
+        &[]
     }
 }
 
@@ -1177,7 +1200,7 @@ impl Join for Snapshot {
         Keep::Columns
     }
 
-    fn join(&mut self, part: &mut Part, _ascending: bool) {
+    fn join(&mut self, _k: usize, part: &mut Part) {
         // The part's villages by their index in the snapshot.
         let global: Vec<u32> = part
             .villages
@@ -1201,13 +1224,14 @@ impl Join for Snapshot {
 }
 
 /// Parts' counts one after another, their villages numbered for the whole file; and each part's
-/// household keys once the codes no longer ascend (until then no household can be read twice,
-/// and the keys are not kept: should the codes stop ascending, those parts' keys are read again).
+/// household keys once the codes have been seen not to ascend (until then no household can be
+/// read twice, and no keys are made: should the codes stop ascending, the parts read without them
+/// are read again for them).
 struct Tallied {
     tally: Tally,
     household: Vec<Vec<u64>>,
-    /// How many of the first parts' keys were not kept.
-    unkept: usize,
+    /// The parts whose keys were not made.
+    unkept: Vec<usize>,
 }
 
 impl Tallied {
@@ -1225,12 +1249,12 @@ impl Join for Tallied {
         }
     }
 
-    fn join(&mut self, part: &mut Part, ascending: bool) {
-        if ascending {
-            self.unkept += 1;
-        } else {
+    fn join(&mut self, k: usize, part: &mut Part) {
+        if part.keyed {
             self.household
                 .push(std::mem::take(&mut part.rows.household));
+        } else {
+            self.unkept.push(k);
         }
         let tally = &mut self.tally;
         if tally.by_village {
@@ -1248,8 +1272,8 @@ impl Join for Tallied {
         self.household.iter().map(Vec::as_slice)
     }
 
-    fn unkept(&self) -> usize {
-        self.unkept
+    fn unkept(&self) -> &[usize] {
+        &self.unkept
     }
 }
 
@@ -1286,7 +1310,7 @@ impl<J: Join> InOrder<J> {
         while let Some(at) = self.waiting.iter().position(|(k, _)| *k == self.next) {
             let (_, mut part) = self.waiting.swap_remove(at);
             self.ascending = self.still_ascending(&mut part);
-            self.into.join(&mut part, self.ascending);
+            self.into.join(self.next, &mut part);
             self.next += 1;
             self.spare.push(part);
         }
@@ -1295,7 +1319,7 @@ impl<J: Join> InOrder<J> {
 
     /// Whether the codes still ascend with the next part's: then no household appears twice.
     fn still_ascending(&mut self, part: &mut Part) -> bool {
-        if part.rows.household.is_empty() {
+        if part.rows.is_empty() {
             return self.ascending;
         }
         let Some((first, last)) = part.ascending.take() else {

@@ -233,6 +233,7 @@ fn anything_doubtful_goes_to_the_validating_reader() {
 fn codes_in_order_need_no_search_for_repeats_and_a_repeat_is_still_found() {
     let part = |codes: Option<(&str, &str)>| {
         let mut part = Part::default();
+        part.rows.class.push(Class::NotPoor); // one household
         part.rows.household.push(1);
         part.ascending = codes.map(|(a, b)| (a.as_bytes().to_vec(), b.as_bytes().to_vec()));
         part
@@ -400,6 +401,7 @@ fn parse_speed() {
         standard,
         year: b"2025",
         keep: Keep::Columns,
+        keyed: &AtomicBool::new(true),
     };
     let text = &bytes[header_end + 1..];
     let mut scratch = Scratch::default();
