@@ -164,15 +164,14 @@ impl Date {
     pub fn parse(raw: &str) -> Result<Self, InvalidValue> {
         // The common form, YYYY-MM-DD exactly, read in place.
         if let [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = *raw.as_bytes() {
-            let digits = [y0, y1, y2, y3, m0, m1, d0, d1].map(|b| b.wrapping_sub(b'0'));
-            if digits.iter().all(|d| *d <= 9) {
-                let number = |ds: &[u8]| ds.iter().fold(0u16, |n, d| n * 10 + u16::from(*d));
-                let (y, m, d) = (
-                    number(&digits[..4]),
-                    number(&digits[4..6]),
-                    number(&digits[6..]),
-                );
-                return Self::new(y, m as u8, d as u8);
+            // The eight digits in one word: each byte less '0' is below ten.
+            let word = u64::from_le_bytes([y0, y1, y2, y3, m0, m1, d0, d1]);
+            let digits = word.wrapping_sub(0x3030_3030_3030_3030);
+            let above_nine = digits.wrapping_add(0x7676_7676_7676_7676);
+            if (digits | above_nine) & 0x8080_8080_8080_8080 == 0 {
+                let [y0, y1, y2, y3, m0, m1, d0, d1] = digits.to_le_bytes().map(u16::from);
+                let year = ((y0 * 10 + y1) * 10 + y2) * 10 + y3;
+                return Self::new(year, (m0 * 10 + m1) as u8, (d0 * 10 + d1) as u8);
             }
         }
         let raw = raw.trim();
@@ -440,6 +439,23 @@ mod tests {
             assert!(Date::parse(bad).is_err(), "{bad}");
         }
         assert_eq!(Date::parse(" 2025-7-1 ").unwrap().to_string(), "2025-07-01");
+    }
+
+    #[test]
+    fn every_day_reads_back_as_written_and_a_stray_byte_in_any_digit_is_refused() {
+        for days in 0..30_000 {
+            let date = Date::from_unix_days(days).unwrap();
+            assert_eq!(Date::parse(&date.to_string()).unwrap(), date);
+        }
+        let good = "2025-07-01";
+        for at in [0, 1, 2, 3, 5, 6, 8, 9] {
+            // The bytes either side of the digits, a letter and control bytes.
+            for stray in ['/', ':', 'a', '\u{7f}', '\0'] {
+                let mut bad = good.to_owned();
+                bad.replace_range(at..=at, &stray.to_string());
+                assert!(Date::parse(&bad).is_err(), "{bad:?}");
+            }
+        }
     }
 
     proptest::proptest! {

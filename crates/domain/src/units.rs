@@ -128,77 +128,87 @@ impl Ids {
 /// The data lines of an embedded list with their line numbers, each split at its commas into
 /// exactly `N` fields; comment lines (`#`) and the header are skipped. The lists hold no quoted
 /// fields, so a plain split reads them, many times faster than a general CSV reader; a quote or
-/// a wrong count of fields is an error.
+/// a wrong count of fields is an error. A line's commas and its end are found in one pass.
 fn records<'a, const N: usize>(
     list: &'static str,
     text: &'a str,
 ) -> impl Iterator<Item = Result<(usize, [&'a str; N]), ListError>> + 'a {
     let quoted = memchr::memchr(b'"', text.as_bytes()).is_some();
-    let mut start = 0;
-    let ends = memchr::memchr_iter(b'\n', text.as_bytes()).chain([text.len()]);
-    ends.map(move |end| {
-        let line = &text[start.min(end)..end];
-        start = end + 1;
-        line.strip_suffix('\r').unwrap_or(line)
-    })
-    .enumerate()
-    .filter(|(_, line)| !line.starts_with('#') && !line.is_empty())
-    .skip(1)
-    .map(move |(i, line)| {
-        let bad = || ListError {
-            list,
-            line: i + 1,
-            why: format!("expected {N} fields without quotes"),
-        };
-        if quoted && line.contains('"') {
-            return Err(bad());
+    let bytes = text.as_bytes();
+    let (mut at, mut line, mut header) = (0, 0, true);
+    std::iter::from_fn(move || {
+        while at < bytes.len() {
+            line += 1;
+            let start = at;
+            let mut row = [""; N];
+            let (mut fields, mut from, mut end) = (0, start, bytes.len());
+            for sep in separators(bytes, start) {
+                if bytes[sep] == b'\n' {
+                    end = sep;
+                    break;
+                }
+                if let Some(field) = row.get_mut(fields) {
+                    *field = &text[from..sep];
+                }
+                fields += 1;
+                from = sep + 1;
+            }
+            at = end + 1;
+            let whole = &text[start..end];
+            let whole = whole.strip_suffix('\r').unwrap_or(whole);
+            if whole.is_empty() || whole.starts_with('#') || std::mem::take(&mut header) {
+                continue;
+            }
+            if fields != N - 1 || (quoted && whole.contains('"')) {
+                return Some(Err(ListError {
+                    list,
+                    line,
+                    why: format!("expected {N} fields without quotes"),
+                }));
+            }
+            let last = &text[from..end];
+            row[N - 1] = last.strip_suffix('\r').unwrap_or(last);
+            return Some(Ok((line, row)));
         }
-        let mut row = [""; N];
-        let (mut field, mut start) = (0, 0);
-        for at in commas(line.as_bytes()) {
-            *row.get_mut(field).ok_or_else(bad)? = &line[start..at];
-            field += 1;
-            start = at + 1;
-        }
-        if field != N - 1 {
-            return Err(bad());
-        }
-        row[N - 1] = &line[start..];
-        Ok((i + 1, row))
+        None
     })
 }
 
-/// Where the commas of a short line are, found eight bytes at a time in a machine word (a search
-/// set up for each field costs more than the field).
-fn commas(line: &[u8]) -> Commas<'_> {
-    Commas {
-        line,
-        next: 0,
+/// Where the commas and line breaks of `text` are from `from` on, found eight bytes at a time in
+/// a machine word (a search set up for each field, or each short line, costs more than it).
+fn separators(text: &[u8], from: usize) -> Separators<'_> {
+    Separators {
+        text,
+        next: from,
         found: 0,
     }
 }
 
-/// The commas of a line, as [`commas`] finds them.
-struct Commas<'l> {
-    line: &'l [u8],
+/// The commas and line breaks of a text, as [`separators`] finds them.
+struct Separators<'t> {
+    text: &'t [u8],
     /// Where the next word begins.
     next: usize,
-    /// The top bit of each byte of the last word read that is a comma not yet given.
+    /// The top bit of each byte of the last word read that is a comma or a line break not yet
+    /// given.
     found: u64,
 }
 
-impl Iterator for Commas<'_> {
+impl Iterator for Separators<'_> {
     type Item = usize;
 
     #[inline]
     fn next(&mut self) -> Option<usize> {
         const LOW: u64 = 0x7F7F_7F7F_7F7F_7F7F;
         const COMMAS: u64 = 0x2C2C_2C2C_2C2C_2C2C;
+        const BREAKS: u64 = 0x0A0A_0A0A_0A0A_0A0A;
+        // The top bit of each zero byte of `x`, exactly (no carry between bytes).
+        let zeros = |x: u64| !(((x & LOW) + LOW) | x | LOW);
         while self.found == 0 {
-            let rest = self.line.get(self.next..).filter(|rest| !rest.is_empty())?;
-            // Eight bytes read as one word; only a line's last few are copied into one (a copy
+            let rest = self.text.get(self.next..).filter(|rest| !rest.is_empty())?;
+            // Eight bytes read as one word; only the text's last few are copied into one (a copy
             // of a length not known here is a call, and a word read back from bytes just written
-            // stalls). Bytes past the line's end are zeros, never commas.
+            // stalls). Bytes past the end are zeros, neither commas nor breaks.
             let word = match rest.first_chunk::<8>() {
                 Some(eight) => *eight,
                 None => {
@@ -207,9 +217,8 @@ impl Iterator for Commas<'_> {
                     word
                 }
             };
-            // The top bit of each byte that is a comma, exactly (no carry between bytes).
-            let x = u64::from_le_bytes(word) ^ COMMAS;
-            self.found = !(((x & LOW) + LOW) | x | LOW);
+            let word = u64::from_le_bytes(word);
+            self.found = zeros(word ^ COMMAS) | zeros(word ^ BREAKS);
             self.next += 8;
         }
         let at = self.next - 8 + self.found.trailing_zeros() as usize / 8;
@@ -466,28 +475,34 @@ mod tests {
     }
 
     #[test]
-    fn commas_are_found_in_words_as_one_by_one() {
-        for line in [
+    fn commas_and_line_breaks_are_found_in_words_as_one_by_one() {
+        for text in [
             "",
             ",",
+            "\n",
             "commune,23341,Đăk Pék,Xã,62,2025-07-01,",
+            "commune,23341,Đăk Pék,Xã,62,2025-07-01,\r\nprovince,31,Hải Phòng,,,\n",
             ",,,,,,,,,,,,,,,,,",
+            "\n\n,\n,,\n\n\n\n\n\n,",
             "Hải Phòng,Thành phố,\u{2c00},\u{ac2c},x",
             "abcdefgh,ijklmnop,",
             // Whole words only, the last byte a comma.
             "abcdefg,abcdefg,",
         ] {
-            let one_by_one: Vec<usize> = line
-                .bytes()
-                .enumerate()
-                .filter(|(_, b)| *b == b',')
-                .map(|(at, _)| at)
-                .collect();
-            assert_eq!(
-                commas(line.as_bytes()).collect::<Vec<_>>(),
-                one_by_one,
-                "{line}"
-            );
+            for from in 0..=text.len() {
+                let one_by_one: Vec<usize> = text
+                    .bytes()
+                    .enumerate()
+                    .skip(from)
+                    .filter(|(_, b)| matches!(b, b',' | b'\n'))
+                    .map(|(at, _)| at)
+                    .collect();
+                assert_eq!(
+                    separators(text.as_bytes(), from).collect::<Vec<_>>(),
+                    one_by_one,
+                    "{text:?} from {from}"
+                );
+            }
         }
     }
 
