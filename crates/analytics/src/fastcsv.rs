@@ -33,7 +33,9 @@ use crate::snapshot::{Codes, Snapshot, household_key, household_key_packed};
 
 mod fields;
 
-use fields::{code_at, number, read_flags, same, separators, small, stray_returns_or_quotes};
+use fields::{
+    code_at, digits_in_word, number, read_flags, same, separators, small, stray_returns_or_quotes,
+};
 
 /// The fast reader declines this input; use the validating reader.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -820,8 +822,12 @@ fn parse_piece<'t>(
             Role::Income => {
                 income.clear();
                 income.resize(kept, None);
-                for (slot, field) in income.iter_mut().zip(values) {
-                    *slot = match number(field) {
+                for (slot, (start, end)) in income.iter_mut().zip(fields) {
+                    let field = &text[start..end];
+                    *slot = match digits_in_word(text, start, end)
+                        .ok_or(Unsupported)
+                        .or_else(|_| number(field))
+                    {
                         _ if field.is_empty() => None,
                         Ok((n, _)) => Some(Vnd::new(n)),
                         // Dot thousands, "1.500.000", which the validating reader reads too.

@@ -209,6 +209,29 @@ pub(super) fn number(field: &[u8]) -> Result<(u64, usize), Unsupported> {
     Ok((n, field.len()))
 }
 
+/// The number of one to eight digits at `text[start..end]`, read as one word where eight bytes
+/// follow its start; none for any other field, or where fewer bytes follow (read it as
+/// [`number`] reads it), and the number of digits as [`number`] gives it.
+#[inline]
+pub(super) fn digits_in_word(text: &[u8], start: usize, end: usize) -> Option<(u64, usize)> {
+    let len = end.checked_sub(start).filter(|len| (1..=8).contains(len))?;
+    let word = u64::from_le_bytes(*text.get(start..)?.first_chunk::<8>()?);
+    // Each byte less '0'; the field's bytes (the lowest `len`) must each be below ten. A byte
+    // below '0' borrows from the byte above it, but is itself found out.
+    let digits = word.wrapping_sub(0x3030_3030_3030_3030);
+    let field = u64::MAX >> (8 * (8 - len));
+    if (digits | digits.wrapping_add(0x7676_7676_7676_7676)) & 0x8080_8080_8080_8080 & field != 0 {
+        return None;
+    }
+    // The digits moved to the top, zeros (leading) below; then pairs, fours and the eight added
+    // up, each step one multiplication.
+    let d = (digits & field) << (8 * (8 - len));
+    let d = (d & 0x0F0F_0F0F_0F0F_0F0F).wrapping_mul(10 << 8 | 1) >> 8;
+    let d = (d & 0x00FF_00FF_00FF_00FF).wrapping_mul(100 << 16 | 1) >> 16;
+    let d = (d & 0x0000_FFFF_0000_FFFF).wrapping_mul(10_000 << 32 | 1) >> 32;
+    Some((d, len))
+}
+
 /// A number of one to three digits, as most small fields are written (others: none).
 #[inline]
 pub(super) fn small(field: &[u8]) -> Option<u16> {

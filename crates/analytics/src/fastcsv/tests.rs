@@ -3,7 +3,8 @@ use bamho_io::{Table, households};
 use bamho_synth::{AreaKind, Config, Sinks, generate};
 
 use super::fields::{
-    code_bytes, code_bytes_one_by_one, flags_in_32, flags_in_words, separators_in_words,
+    code_bytes, code_bytes_one_by_one, digits_in_word, flags_in_32, flags_in_words,
+    separators_in_words,
 };
 use super::*;
 use crate::rates::{Boundaries, Key, by_village, rates, report, write_report_json};
@@ -647,6 +648,35 @@ fn a_small_number_reads_as_a_number_of_up_to_three_digits_and_nothing_else_does(
     assert_eq!(small(b"999"), Some(999));
     assert_eq!(small(b"007"), Some(7));
     assert_eq!(small(b"1000"), None);
+}
+
+#[test]
+fn a_number_read_as_one_word_is_the_number_read_digit_by_digit() {
+    // Fields of up to nine bytes from digits, the bytes either side of them and a dot, each
+    // followed by a comma and the rest of a line, or ending the text.
+    let mut state = 0x2545_f491_4f6c_dd1d;
+    let alphabet = b"0123456789/:.";
+    for _ in 0..200_000 {
+        let len = (xorshift(&mut state) % 10) as usize;
+        let field: Vec<u8> = (0..len)
+            .map(|_| alphabet[(xorshift(&mut state) % alphabet.len() as u64) as usize])
+            .collect();
+        let expected = number(&field).ok().filter(|(_, digits)| *digits <= 8);
+        let line = [&field[..], b",1,0,0,rural\n"].concat();
+        assert_eq!(
+            digits_in_word(&line, 0, len),
+            expected,
+            "{:?}",
+            String::from_utf8_lossy(&field)
+        );
+        // At the end of the text, fewer than eight bytes on: left to the digit loop.
+        if len < 8 {
+            assert_eq!(digits_in_word(&field, 0, len), None);
+        }
+    }
+    let eight = b"99999999,";
+    assert_eq!(digits_in_word(eight, 0, 8), Some((99_999_999, 8)));
+    assert_eq!(digits_in_word(b"00000007,", 0, 8), Some((7, 8)));
 }
 
 #[test]
