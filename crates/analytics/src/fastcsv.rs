@@ -307,7 +307,7 @@ struct Layout {
 }
 
 /// The fields of a piece's lines, evenly spaced: field `c` of line `i` begins at `cuts[i *
-/// stride + c]` and ends before `cuts[i * stride + c + 1]`.
+/// stride + c]` and ends at the separator one before `cuts[i * stride + c + 1]`.
 struct Rows<'l> {
     cuts: &'l [u32],
     stride: usize,
