@@ -787,12 +787,19 @@ fn parse_piece<'t>(
             Role::Agricultural => {
                 agricultural.clear();
                 agricultural.resize(kept, false);
+                // "0" or "1", told apart without a branch (either is as likely), any other
+                // field found out once the column is read.
+                let mut wrong = false;
                 for (slot, field) in agricultural.iter_mut().zip(values) {
-                    *slot = match field {
-                        b"0" => false,
-                        b"1" => true,
-                        _ => return Err(Unsupported),
+                    let flag = match *field {
+                        [flag] => flag,
+                        _ => 0,
                     };
+                    wrong |= flag | 1 != b'1';
+                    *slot = flag == b'1';
+                }
+                if wrong {
+                    return Err(Unsupported);
                 }
             }
             Role::Ethnicity => {
