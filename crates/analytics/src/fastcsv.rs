@@ -34,7 +34,8 @@ use crate::snapshot::{Codes, Snapshot, household_key, household_key_packed};
 mod fields;
 
 use fields::{
-    code_at, digits_in_word, number, read_flags, same, separators, small, stray_returns_or_quotes,
+    code_at, digits_in_word, is_code_at, number, read_flags, same, separators, small,
+    stray_returns_or_quotes,
 };
 
 /// The fast reader declines this input; use the validating reader.
@@ -589,11 +590,12 @@ impl VillageIndex {
     ) -> Result<(), Unsupported> {
         let ids = room(&mut part.rows.village, fields.len(), 0);
         if !number {
-            // Only checked: a village code is a code.
-            for (start, end) in fields {
-                code_at(text, start, end)?;
-            }
-            return Ok(());
+            // Only checked: a village code is a code. Any that is not is found out once the
+            // column is read.
+            let codes = fields.fold(true, |good, (start, end)| {
+                good & is_code_at(text, start, end)
+            });
+            return if codes { Ok(()) } else { Err(Unsupported) };
         }
         for (id, (start, end)) in ids.iter_mut().zip(fields) {
             let (village, packed) = code_at(text, start, end)?;

@@ -3,8 +3,8 @@ use bamho_io::{Table, households};
 use bamho_synth::{AreaKind, Config, Sinks, generate};
 
 use super::fields::{
-    code_bytes, code_bytes_one_by_one, digits_in_word, flags_in_32, flags_in_words,
-    separators_in_words,
+    code_at, code_bytes, code_bytes_one_by_one, digits_in_word, flags_in_32, flags_in_words,
+    is_code_at, separators_in_words,
 };
 use super::*;
 use crate::rates::{Boundaries, Key, by_village, rates, report, write_report_json};
@@ -735,6 +735,38 @@ fn sixteen_bytes_at_a_time_and_one_by_one_tell_the_same_code_bytes() {
     assert_eq!(
         code_bytes_one_by_one(b"23359-T04,rural,"),
         0b0111_1101_1111_1111
+    );
+}
+
+#[test]
+fn a_code_only_checked_is_judged_as_a_code_read() {
+    // Fields of 0 to 40 bytes, mostly code bytes, some with a stray one; some lie at the text's
+    // end, where sixteen bytes do not follow their start.
+    let alphabet = b"0123456789ABCXYZabcxyz-_ ,.\xc3\xa0";
+    let mut state = 0x9E37_79B9_7F4A_7C15;
+    let (mut codes, mut others) = (0, 0);
+    for _ in 0..20_000 {
+        let len = (xorshift(&mut state) % 41) as usize;
+        let tail = (xorshift(&mut state) % 24) as usize;
+        let stray = xorshift(&mut state).is_multiple_of(4);
+        let mut text: Vec<u8> = (0..len + tail)
+            .map(|_| {
+                let pick = xorshift(&mut state) as usize;
+                match stray {
+                    true => alphabet[pick % alphabet.len()],
+                    false => alphabet[pick % 23],
+                }
+            })
+            .collect();
+        text.insert(0, b',');
+        let (start, end) = (1, 1 + len);
+        let read = code_at(&text, start, end).is_ok();
+        assert_eq!(is_code_at(&text, start, end), read, "{text:?} {len}");
+        if read { codes += 1 } else { others += 1 }
+    }
+    assert!(
+        codes > 5_000 && others > 5_000,
+        "{codes} codes, {others} others"
     );
 }
 
