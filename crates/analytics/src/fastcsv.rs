@@ -333,6 +333,54 @@ struct Values {
     b1: Vec<Option<u16>>,
 }
 
+/// Where a piece's separators are written as its blocks of 64 bytes are looked at.
+struct Marks<'l> {
+    cuts: &'l mut [u32],
+    /// How many field starts are written.
+    found: usize,
+    breaks: &'l mut Vec<u32>,
+    returns: &'l mut bool,
+}
+
+impl Marks<'_> {
+    /// Writes where the fields after the separators of the block at `at` begin, and its line
+    /// breaks. Inlined into the loop over the blocks, so that nothing is reloaded per block.
+    #[inline(always)]
+    fn mark(&mut self, text: &[u8], at: usize, block: &[u8; 64]) -> Result<(), Unsupported> {
+        let (mut comma, brk, odd) = separators(block);
+        if odd != 0 {
+            *self.returns = true;
+            stray_returns_or_quotes(text, at, odd)?;
+            comma |= odd; // only returns before line breaks are left
+        }
+        // A fixed number of offsets, whether or not the block has that many separators (the
+        // room past `found` is overwritten by the next block): a block of households has
+        // about sixteen, and writes that always end at the same place are never mispredicted.
+        let next = at as u32 + 1;
+        let mut bits = comma | brk;
+        let count = bits.count_ones() as usize;
+        let room: &mut [u32; 64] = self.cuts[self.found..]
+            .first_chunk_mut()
+            .ok_or(Unsupported)?;
+        let (always, rest) = room.split_at_mut(ALWAYS);
+        let mut write = |slot: &mut u32| {
+            *slot = next + bits.trailing_zeros();
+            bits &= bits.wrapping_sub(1);
+        };
+        always.iter_mut().for_each(&mut write);
+        rest.iter_mut()
+            .take(count.saturating_sub(ALWAYS))
+            .for_each(write);
+        self.found += count;
+        let mut brk = brk;
+        while brk != 0 {
+            self.breaks.push(at as u32 + brk.trailing_zeros());
+            brk &= brk - 1;
+        }
+        Ok(())
+    }
+}
+
 impl Layout {
     /// Finds the commas and line breaks of `text[from..to]`, sixty-four bytes at a time, and its
     /// lines, each with exactly `width` fields; blank lines are passed over. A quote, a carriage
@@ -363,47 +411,22 @@ impl Layout {
         lines.clear();
         *returns = false;
         cuts[0] = from as u32;
-        let mut found = 1;
-        let mut mark = |at: usize, block: &[u8; 64]| {
-            let (mut comma, brk, odd) = separators(block);
-            if odd != 0 {
-                *returns = true;
-                stray_returns_or_quotes(text, at, odd)?;
-                comma |= odd; // only returns before line breaks are left
-            }
-            // A fixed number of offsets, whether or not the block has that many separators (the
-            // room past `found` is overwritten by the next block): a block of households has
-            // about sixteen, and writes that always end at the same place are never mispredicted.
-            let next = at as u32 + 1;
-            let mut bits = comma | brk;
-            let count = bits.count_ones() as usize;
-            let room: &mut [u32; 64] = cuts[found..].first_chunk_mut().ok_or(Unsupported)?;
-            let (always, rest) = room.split_at_mut(ALWAYS);
-            let mut write = |slot: &mut u32| {
-                *slot = next + bits.trailing_zeros();
-                bits &= bits.wrapping_sub(1);
-            };
-            always.iter_mut().for_each(&mut write);
-            rest.iter_mut()
-                .take(count.saturating_sub(ALWAYS))
-                .for_each(write);
-            found += count;
-            let mut brk = brk;
-            while brk != 0 {
-                breaks.push(at as u32 + brk.trailing_zeros());
-                brk &= brk - 1;
-            }
-            Ok(())
+        let mut marks = Marks {
+            cuts,
+            found: 1,
+            breaks,
+            returns,
         };
         let (blocks, rest) = text[from..to].as_chunks::<64>();
         for (k, block) in blocks.iter().enumerate() {
-            mark(from + 64 * k, block)?;
+            marks.mark(text, from + 64 * k, block)?;
         }
         if !rest.is_empty() {
             let mut block = [0u8; 64];
             block[..rest.len()].copy_from_slice(rest);
-            mark(to - rest.len(), &block)?;
+            marks.mark(text, to - rest.len(), &block)?;
         }
+        let Marks { mut found, .. } = marks;
         if to > from && text[to - 1] != b'\n' {
             breaks.push(to as u32);
             cuts[found] = to as u32 + 1;
