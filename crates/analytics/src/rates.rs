@@ -1,6 +1,8 @@
 //! Poor and near-poor counts and rates by any combination of keys (DESIGN.md "report --format
 //! json"). Poverty rate = poor households ÷ households × 100, rounded to 2 decimals.
 
+use std::borrow::Cow;
+
 use bamho_domain::units::{Level, UnitId, Units};
 use bamho_domain::{Area, Class, Date, Year};
 use rayon::prelude::*;
@@ -295,12 +297,14 @@ impl Head<'_> {
     }
 }
 
-/// Resolves each commune of a snapshot to its province, former district and itself, under the
-/// boundaries asked for, once per commune.
+/// Resolves each commune of a snapshot to its province, former district and itself (the first
+/// two only when asked for), under the boundaries asked for, once per commune.
 struct Places<'u> {
     units: &'u Units,
     boundaries: Boundaries,
     today: Date,
+    /// Whether provinces are asked for.
+    provinces: bool,
     /// Whether former districts are asked for (finding one follows the successions).
     districts: bool,
     /// For each commune, by its index, where in `resolved` it has been resolved (`u32::MAX`: not
@@ -312,12 +316,15 @@ struct Places<'u> {
 }
 
 impl<'u> Places<'u> {
-    fn new(units: &'u Units, boundaries: Boundaries, today: Date, districts: bool) -> Self {
+    /// Places for a report by `keys`: a province or a former district is found only when a key
+    /// asks for it.
+    fn new(units: &'u Units, boundaries: Boundaries, today: Date, keys: &[Key]) -> Self {
         Self {
             units,
             boundaries,
             today,
-            districts,
+            provinces: keys.contains(&Key::Province),
+            districts: keys.contains(&Key::District),
             at: vec![u32::MAX; units.len()],
             resolved: Vec::new(),
             with_village: FxHashMap::default(),
@@ -357,7 +364,7 @@ impl<'u> Places<'u> {
                 .unwrap_or(recorded),
         };
         [
-            units.province_of(commune),
+            self.provinces.then(|| units.province_of(commune)).flatten(),
             self.districts.then(|| units.district_of(commune)).flatten(),
             Some(commune),
         ]
@@ -393,7 +400,6 @@ pub fn report(
 ) -> Report {
     let grouped = group(tally, keys, boundaries, today);
     let rows: Vec<Row> = grouped
-        .groups
         .iter()
         .map(|(ranks, c)| Row {
             key: GroupKey(
@@ -402,7 +408,7 @@ pub fn report(
                     .map(|(name, value)| (name, value.to_owned()))
                     .collect(),
             ),
-            rates: (*c).into(),
+            rates: c.into(),
         })
         .collect();
     Report {
@@ -435,10 +441,12 @@ pub fn write_report_json(
         scope,
         boundaries,
     };
-    let (groups, total) = (&grouped.groups, grouped.total.into());
-    head.write_json(&mut json, &total, groups.len(), |json, i| {
-        let (ranks, counts) = &groups[i];
-        write_row(json, grouped.key(keys, ranks), &(*counts).into())?;
+    let mut groups = grouped.iter();
+    head.write_json(&mut json, &grouped.total.into(), grouped.len, |json, _| {
+        let Some((ranks, counts)) = groups.next() else {
+            return Ok(());
+        };
+        write_row(json, grouped.key(keys, ranks), &counts.into())?;
         if json.len() > ROOM - 1024 {
             out.write_all(json).map_err(serde_json::Error::io)?;
             json.clear();
@@ -448,41 +456,77 @@ pub fn write_report_json(
     out.write_all(&json).map_err(serde_json::Error::io)
 }
 
-/// A report's groups: for each key, its values' names in order (their ranks); each group's
-/// ranks, in order, and counts; and the total.
-struct Groups {
-    names: Vec<Vec<String>>,
-    groups: Vec<([u32; 8], Counts)>,
+/// A report's groups: for each key, its values' names in order (their ranks); each
+/// combination's ranks, and the combinations in order of their ranks, those of one group side
+/// by side; and the total.
+struct Groups<'t> {
+    names: Vec<Vec<Cow<'t, str>>>,
+    /// The ranks of each combination, one for each key.
+    ranks: Vec<u32>,
+    /// How many keys.
+    width: usize,
+    /// The combinations, by their index in `combinations`, in order of their ranks.
+    order: Vec<u32>,
+    combinations: &'t [(Combination, Counts)],
+    /// How many groups.
+    len: usize,
     total: Counts,
 }
 
-impl Groups {
+impl<'t> Groups<'t> {
+    /// The ranks of the combination at `c`.
+    fn ranks_of(&self, c: u32) -> &[u32] {
+        let at = c as usize * self.width;
+        &self.ranks[at..at + self.width]
+    }
+
+    /// Each group's ranks and its combinations' counts added up, in order.
+    fn iter(&self) -> impl Iterator<Item = (&[u32], Counts)> + '_ {
+        let combinations = self.combinations;
+        let mut order = self
+            .order
+            .iter()
+            .map(move |&c| (self.ranks_of(c), combinations[c as usize].1))
+            .peekable();
+        std::iter::from_fn(move || {
+            let (ranks, mut sum) = order.next()?;
+            while let Some((_, counts)) = order.next_if(|(next, _)| *next == ranks) {
+                sum.add(counts);
+            }
+            Some((ranks, sum))
+        })
+    }
+
     /// The key of a group by its ranks: each key's name and the group's value of it.
     fn key<'g>(
         &'g self,
         keys: &'g [Key],
-        ranks: &'g [u32; 8],
+        ranks: &'g [u32],
     ) -> impl Iterator<Item = (&'static str, &'g str)> + 'g {
         let named = keys.iter().zip(ranks).zip(&self.names);
-        named.map(|((k, rank), by_rank)| (k.as_str(), by_rank[*rank as usize].as_str()))
+        named.map(|((k, rank), by_rank)| (k.as_str(), by_rank[*rank as usize].as_ref()))
     }
 }
 
 /// The households of a tally grouped by `keys`, under `boundaries`.
-fn group(tally: &Tally, keys: &[Key], boundaries: Boundaries, today: Date) -> Groups {
+fn group<'t>(tally: &'t Tally, keys: &[Key], boundaries: Boundaries, today: Date) -> Groups<'t> {
     debug_assert!(
         tally.by_village || !by_village(keys, boundaries),
         "a report by village from households counted without their villages"
     );
     let units = Units::national();
-    let mut places = Places::new(units, boundaries, today, keys.contains(&Key::District));
+    let mut places = Places::new(units, boundaries, today, keys);
     // Each combination of (commune, village, ethnicity, area) is valued by the keys asked for,
-    // as numbers; the values are named and ranked, and the combinations sorted by their ranks, so
-    // that those of one group come together and are added up.
-    let mut valued: Vec<([u32; 8], Counts)> = Vec::with_capacity(tally.combinations.len());
-    let mut total = Counts::default();
-    for (combo, c) in tally.combinations.iter().map(|(combo, c)| (*combo, *c)) {
-        total.add(c);
+    // as numbers; the values are named and ranked, and the combinations put in order of their
+    // ranks, so that those of one group come together and are added up.
+    let width = keys.len();
+    let combinations = if keys.is_empty() {
+        &[][..]
+    } else {
+        &tally.combinations[..]
+    };
+    let mut ranks: Vec<u32> = Vec::with_capacity(combinations.len() * width);
+    for (combo, _) in combinations {
         let today = tally
             .village_commune_today
             .get(combo.village as usize)
@@ -490,94 +534,108 @@ fn group(tally: &Tally, keys: &[Key], boundaries: Boundaries, today: Date) -> Gr
             .flatten();
         let [province, district, commune] = places.of(combo.commune, today);
         let id = |unit: Option<UnitId>| unit.map_or(u32::MAX, |u| u.0);
-        let mut key = [0u32; 8];
-        for (slot, k) in key.iter_mut().zip(keys) {
-            *slot = match k {
-                Key::Province => id(province),
-                Key::District => id(district),
-                Key::Commune => id(commune),
-                Key::Village => combo.village,
-                Key::Ethnicity => u32::from(combo.ethnicity),
-                Key::Minority => u32::from(combo.ethnicity != 1),
-                Key::Area => combo.area as u32,
-            };
-        }
-        valued.push((key, c));
+        ranks.extend(keys.iter().map(|k| match k {
+            Key::Province => id(province),
+            Key::District => id(district),
+            Key::Commune => id(commune),
+            Key::Village => combo.village,
+            Key::Ethnicity => u32::from(combo.ethnicity),
+            Key::Minority => u32::from(combo.ethnicity != 1),
+            Key::Area => combo.area as u32,
+        }));
     }
-    let name = |k: Key, value: u32| match k {
-        Key::Province | Key::District | Key::Commune => {
-            if value == u32::MAX {
-                String::new() // a commune without a former district
-            } else {
-                units.get(UnitId(value)).code.to_owned()
-            }
+    let name = |k: Key, value: u32| -> Cow<'t, str> {
+        match k {
+            Key::Province | Key::District | Key::Commune => match value {
+                u32::MAX => Cow::Borrowed(""), // a commune without a former district
+                _ => Cow::Borrowed(units.get(UnitId(value)).code),
+            },
+            Key::Village => Cow::Borrowed(tally.villages.get(value as usize).unwrap_or_default()),
+            Key::Ethnicity => Cow::Owned(format!("{value:02}")),
+            Key::Minority => Cow::Borrowed(if value == 0 { "kinh" } else { "minority" }),
+            Key::Area => Cow::Borrowed(match value == Area::Urban as u32 {
+                true => Area::Urban.as_str(),
+                false => Area::Rural.as_str(),
+            }),
         }
-        Key::Village => tally
-            .villages
-            .get(value as usize)
-            .unwrap_or_default()
-            .to_owned(),
-        Key::Ethnicity => format!("{value:02}"),
-        Key::Minority => if value == 0 { "kinh" } else { "minority" }.to_owned(),
-        Key::Area => if value == Area::Urban as u32 {
-            Area::Urban
-        } else {
-            Area::Rural
-        }
-        .as_str()
-        .to_owned(),
     };
-    if keys.is_empty() {
-        valued.clear();
-    }
     // For each key: the rank of each value's name, and the names by rank.
-    let names: Vec<(Ranks, Vec<String>)> = keys
+    let names: Vec<(Ranks, Vec<Cow<'t, str>>)> = keys
         .iter()
         .enumerate()
         .map(|(at, k)| {
-            let mut ranks = Ranks::meeting(valued.iter().map(|(key, _)| key[at]));
-            let mut named: Vec<(String, u32)> = ranks.met().map(|v| (name(*k, v), v)).collect();
+            let values = ranks.iter().skip(at).step_by(width).copied();
+            let mut ranked = Ranks::meeting(values);
+            let mut named: Vec<(Cow<'t, str>, u32)> =
+                ranked.met().map(|v| (name(*k, v), v)).collect();
             named.sort_unstable();
-            let mut by_rank = Vec::<String>::with_capacity(named.len());
+            let mut by_rank = Vec::<Cow<'t, str>>::with_capacity(named.len());
             for (name, value) in named {
                 if by_rank.last() != Some(&name) {
                     by_rank.push(name);
                 }
-                ranks.set(value, by_rank.len() as u32 - 1);
+                ranked.set(value, by_rank.len() as u32 - 1);
             }
-            (ranks, by_rank)
+            (ranked, by_rank)
         })
         .collect();
-    for (key, _) in &mut valued {
-        for (value, (ranks, _)) in key.iter_mut().zip(&names) {
-            *value = ranks.of(*value);
+    if width > 0 {
+        for values in ranks.chunks_exact_mut(width) {
+            for (value, (ranked, _)) in values.iter_mut().zip(&names) {
+                *value = ranked.of(*value);
+            }
         }
     }
-    if keys.len() <= 4 {
-        // Up to four ranks side by side in one number (the rest are 0): one comparison.
-        valued.sort_unstable_by_key(|(r, _)| {
-            u128::from(r[0]) << 96
-                | u128::from(r[1]) << 64
-                | u128::from(r[2]) << 32
-                | u128::from(r[3])
-        });
-    } else {
-        valued.sort_unstable_by_key(|(ranks, _)| *ranks);
-    }
-    // The combinations of a group, side by side, added up into the first of them, in place.
-    let mut groups = valued;
-    groups.dedup_by(|(ranks, counts), (first, sum)| {
-        let same = ranks == first;
-        if same {
-            sum.add(*counts);
-        }
-        same
-    });
-    Groups {
+    let first = names.first().map_or(0, |(_, by_rank)| by_rank.len());
+    let order = in_rank_order(&ranks, width, first);
+    let mut groups = Groups {
         names: names.into_iter().map(|(_, by_rank)| by_rank).collect(),
-        groups,
-        total,
+        ranks,
+        width,
+        order,
+        combinations,
+        len: 0,
+        total: tally
+            .combinations
+            .iter()
+            .fold(Counts::default(), |mut total, (_, c)| {
+                total.add(*c);
+                total
+            }),
+    };
+    groups.len = groups.iter().count();
+    groups
+}
+
+/// The combinations whose ranks are `ranks` (`width` a combination) in order of their ranks:
+/// counted out by the first rank (the first key's ranks run from 0 to `first` - 1), then each
+/// stretch of one first rank put in order by all the ranks. A report has tens of thousands of
+/// combinations, and each value of its first key only a few: this takes a fraction of a general
+/// sort's time, and moves only indexes.
+fn in_rank_order(ranks: &[u32], width: usize, first: usize) -> Vec<u32> {
+    if width == 0 {
+        return Vec::new();
     }
+    let of = |c: u32| &ranks[c as usize * width..(c as usize + 1) * width];
+    let firsts = ranks.iter().step_by(width).map(|r| *r as usize);
+    // Where each first rank's stretch begins; then where its next combination goes.
+    let mut at = vec![0usize; first + 1];
+    for r in firsts.clone() {
+        at[r + 1] += 1;
+    }
+    for i in 1..at.len() {
+        at[i] += at[i - 1];
+    }
+    let starts = at.clone();
+    let mut order = vec![0u32; ranks.len() / width];
+    for (c, r) in firsts.enumerate() {
+        order[at[r]] = c as u32;
+        at[r] += 1;
+    }
+    for stretch in starts.windows(2) {
+        order[stretch[0]..stretch[1]].sort_unstable_by(|a, b| of(*a).cmp(of(*b)));
+    }
+    order
 }
 
 /// The rank of each value of a key. The values are small numbers (indexes of units and villages,
@@ -931,7 +989,9 @@ mod json_tests {
 
 #[cfg(test)]
 mod group_tests {
-    use super::{Boundaries, Combination, Counts, Key, Tally, report, write_report_json};
+    use super::{
+        Boundaries, Combination, Counts, Key, Tally, in_rank_order, report, write_report_json,
+    };
     use bamho_domain::units::{Level, UnitId, Units};
     use bamho_domain::{Area, Date, Year};
 
@@ -1014,5 +1074,37 @@ mod group_tests {
                 (format!("{district}/01"), 16, 1)
             ]
         );
+    }
+
+    #[test]
+    fn combinations_come_in_the_order_of_their_ranks_as_a_sort_puts_them() {
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = |below: u32| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % u64::from(below)) as u32
+        };
+        for (width, n, highest) in [
+            (1, 500, 40),
+            (2, 3_000, 300),
+            (3, 2_000, 5),
+            (4, 100, 2),
+            (2, 1, 1),
+        ] {
+            let ranks: Vec<u32> = (0..n * width).map(|_| next(highest)).collect();
+            let of = |c: u32| &ranks[c as usize * width..(c as usize + 1) * width];
+            let order = in_rank_order(&ranks, width, highest as usize);
+            let mut sorted: Vec<u32> = (0..n as u32).collect();
+            sorted.sort_by(|a, b| of(*a).cmp(of(*b)));
+            let seen: Vec<&[u32]> = order.iter().map(|c| of(*c)).collect();
+            let wanted: Vec<&[u32]> = sorted.iter().map(|c| of(*c)).collect();
+            assert_eq!(seen, wanted, "width {width}");
+            // Each combination once.
+            let mut each = order.clone();
+            each.sort_unstable();
+            assert_eq!(each, (0..n as u32).collect::<Vec<_>>());
+        }
+        assert!(in_rank_order(&[], 0, 0).is_empty());
     }
 }
