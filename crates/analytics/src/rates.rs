@@ -89,12 +89,18 @@ pub struct Rates {
     pub near_poor_rate: f64,
 }
 
-fn percent(part: u64, whole: u64) -> f64 {
-    if whole == 0 {
-        0.0
-    } else {
-        (part as f64 * 10_000.0 / whole as f64).round() / 100.0
+/// `part` of `whole` in hundredths of a percent, rounded half up (1 of 3 is 3,333); 0 of none.
+fn hundredths(part: u64, whole: u64) -> u64 {
+    match (part.checked_mul(20_000), whole.checked_mul(2)) {
+        _ if whole == 0 => 0,
+        (Some(twice), Some(both)) if twice.checked_add(whole).is_some() => (twice + whole) / both,
+        _ => ((u128::from(part) * 20_000 + u128::from(whole)) / (2 * u128::from(whole))) as u64,
     }
+}
+
+/// `part` of `whole` as a percent rounded to two decimals.
+fn percent(part: u64, whole: u64) -> f64 {
+    hundredths(part, whole) as f64 / 100.0
 }
 
 impl From<Counts> for Rates {
@@ -154,15 +160,39 @@ impl Row {
             .0
             .iter()
             .map(|(name, value)| (*name, value.as_str()));
-        write_row(json, key, &self.rates)
+        let r = &self.rates;
+        write_row_counts(json, key, [r.households, r.poor, r.near_poor])?;
+        json.extend_from_slice(b",\"poor_rate\":");
+        json_rate(json, r.poor_rate)?;
+        json.extend_from_slice(b",\"near_poor_rate\":");
+        json_rate(json, r.near_poor_rate)?;
+        json.push(b'}');
+        Ok(())
     }
 }
 
-/// A row of `key` (names and values) and `r`, as serde writes a [`Row`].
-fn write_row<'n, 'v>(
+/// A group's row of `key` and `counts`, as serde writes the [`Row`] of their [`Rates`]: the
+/// rates written from their hundredths, with no floating point.
+fn write_row(
     json: &mut Vec<u8>,
-    key: impl Iterator<Item = (&'n str, &'v str)>,
-    r: &Rates,
+    key: impl Iterator<Item = (&'static str, impl AsRef<str>)>,
+    c: Counts,
+) -> serde_json::Result<()> {
+    write_row_counts(json, key, [c.households, c.poor, c.near_poor])?;
+    json.extend_from_slice(b",\"poor_rate\":");
+    json_hundredths(json, hundredths(c.poor, c.households))?;
+    json.extend_from_slice(b",\"near_poor_rate\":");
+    json_hundredths(json, hundredths(c.near_poor, c.households))?;
+    json.push(b'}');
+    Ok(())
+}
+
+/// A row as serde writes a [`Row`], up to its rates: its key (names and values), households,
+/// poor and near-poor.
+fn write_row_counts(
+    json: &mut Vec<u8>,
+    key: impl Iterator<Item = (&'static str, impl AsRef<str>)>,
+    [households, poor, near_poor]: [u64; 3],
 ) -> serde_json::Result<()> {
     json.extend_from_slice(b"{\"key\":{");
     for (i, (name, value)) in key.enumerate() {
@@ -171,22 +201,17 @@ fn write_row<'n, 'v>(
         }
         json_string(json, name)?;
         json.push(b':');
-        json_string(json, value)?;
+        json_string(json, value.as_ref())?;
     }
     let mut digits = itoa::Buffer::new();
     for (name, n) in [
-        (&b"},\"households\":"[..], r.households),
-        (b",\"poor\":", r.poor),
-        (b",\"near_poor\":", r.near_poor),
+        (&b"},\"households\":"[..], households),
+        (b",\"poor\":", poor),
+        (b",\"near_poor\":", near_poor),
     ] {
         json.extend_from_slice(name);
         json.extend_from_slice(digits.format(n).as_bytes());
     }
-    json.extend_from_slice(b",\"poor_rate\":");
-    json_rate(json, r.poor_rate)?;
-    json.extend_from_slice(b",\"near_poor_rate\":");
-    json_rate(json, r.near_poor_rate)?;
-    json.push(b'}');
     Ok(())
 }
 
@@ -196,17 +221,25 @@ fn write_row<'n, 'v>(
 fn json_rate(json: &mut Vec<u8>, rate: f64) -> serde_json::Result<()> {
     let hundredths = (rate * 100.0).round();
     if rate.is_sign_positive() && hundredths < 1e15 && hundredths / 100.0 == rate {
-        let k = hundredths as u64;
-        let (whole, part) = (k / 100, (k % 100) as u8);
-        json.extend_from_slice(itoa::Buffer::new().format(whole).as_bytes());
-        json.extend_from_slice(&[b'.', b'0' + part / 10]);
-        if part % 10 != 0 {
-            json.push(b'0' + part % 10);
-        }
-        Ok(())
+        json_hundredths(json, hundredths as u64)
     } else {
         serde_json::to_writer(json, &rate)
     }
+}
+
+/// A rate of `k` hundredths as serde writes the double nearest to k/100: "12.5", "0.0",
+/// "33.33"; from its digits below 10^15.
+fn json_hundredths(json: &mut Vec<u8>, k: u64) -> serde_json::Result<()> {
+    if k >= 1_000_000_000_000_000 {
+        return serde_json::to_writer(json, &(k as f64 / 100.0));
+    }
+    let (whole, part) = (k / 100, (k % 100) as u8);
+    json.extend_from_slice(itoa::Buffer::new().format(whole).as_bytes());
+    json.extend_from_slice(&[b'.', b'0' + part / 10]);
+    if part % 10 != 0 {
+        json.push(b'0' + part % 10);
+    }
+    Ok(())
 }
 
 /// A JSON string: a plain one (no quote, backslash or control character) as it is, any other
@@ -446,7 +479,7 @@ pub fn write_report_json(
         let Some((ranks, counts)) = groups.next() else {
             return Ok(());
         };
-        write_row(json, grouped.key(keys, ranks), &counts.into())?;
+        write_row(json, grouped.key(keys, ranks), counts)?;
         if json.len() > ROOM - 1024 {
             out.write_all(json).map_err(serde_json::Error::io)?;
             json.clear();
@@ -942,6 +975,65 @@ mod json_tests {
         report.write_json(&mut json).unwrap();
         let value: serde_json::Value = serde_json::from_slice(&json).unwrap();
         assert_eq!(value["rows"], serde_json::json!([]));
+    }
+
+    #[test]
+    fn a_group_s_row_written_from_its_counts_is_its_row_as_serde_writes_it() {
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = |below: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % below
+        };
+        let mut counts: Vec<(u64, u64, u64)> = (0..=300)
+            .flat_map(|whole| (0..=whole).map(move |part| (whole, part, whole - part)))
+            .collect();
+        for _ in 0..20_000 {
+            let bits = next(48);
+            let whole = next(1 << bits) + 1;
+            counts.push((whole, next(whole + 1), next(whole + 1)));
+        }
+        counts.extend([(u64::MAX, u64::MAX, 0), (1, 5, u64::MAX / 3), (7, 0, 7)]);
+        for (households, poor, near_poor) in counts {
+            let c = super::Counts {
+                households,
+                poor,
+                near_poor,
+            };
+            let key = [("commune", "00004"), ("ethnicity", "01")];
+            let mut fast = Vec::new();
+            super::write_row(&mut fast, key.into_iter(), c).unwrap();
+            let row = Row {
+                key: GroupKey(key.iter().map(|(k, v)| (*k, v.to_string())).collect()),
+                rates: c.into(),
+            };
+            assert_eq!(
+                String::from_utf8(fast).unwrap(),
+                serde_json::to_string(&row).unwrap(),
+                "{households} {poor} {near_poor}"
+            );
+        }
+    }
+
+    #[test]
+    fn hundredths_round_as_the_double_division_rounds() {
+        let double = |part: u64, whole: u64| (part as f64 * 10_000.0 / whole as f64).round() as u64;
+        for whole in 1..=2_000u64 {
+            for part in 0..=whole {
+                assert_eq!(
+                    super::hundredths(part, whole),
+                    double(part, whole),
+                    "{part}/{whole}"
+                );
+            }
+        }
+        assert_eq!(super::hundredths(1, 3), 3_333);
+        assert_eq!(super::hundredths(1, 8), 1_250);
+        assert_eq!(super::hundredths(1, 20_000), 1); // 0.005% rounds half up
+        assert_eq!(super::hundredths(1, 20_001), 0);
+        assert_eq!(super::hundredths(5, 0), 0);
+        assert_eq!(super::hundredths(u64::MAX, u64::MAX), 10_000);
     }
 
     #[test]
