@@ -155,13 +155,15 @@ impl Row {
     /// The row as serde writes it, `{"key":{…},"households":…}`, written directly: a report has
     /// tens of thousands of rows, and most of their text is the same names and plain codes.
     fn write_json(&self, json: &mut Vec<u8>) -> serde_json::Result<()> {
-        let key = self
-            .key
-            .0
-            .iter()
-            .map(|(name, value)| (*name, value.as_str()));
+        json.extend_from_slice(b"{\"key\":{");
+        for (i, (name, value)) in self.key.0.iter().enumerate() {
+            if i > 0 {
+                json.push(b',');
+            }
+            write_key_value(json, name, value)?;
+        }
         let r = &self.rates;
-        write_row_counts(json, key, [r.households, r.poor, r.near_poor])?;
+        write_counts(json, [r.households, r.poor, r.near_poor]);
         json.extend_from_slice(b",\"poor_rate\":");
         json_rate(json, r.poor_rate)?;
         json.extend_from_slice(b",\"near_poor_rate\":");
@@ -171,14 +173,29 @@ impl Row {
     }
 }
 
-/// A group's row of `key` and `counts`, as serde writes the [`Row`] of their [`Rates`]: the
-/// rates written from their hundredths, with no floating point.
-fn write_row(
+/// One key of a row's key as serde writes it: `"commune":"00004"`.
+fn write_key_value(json: &mut Vec<u8>, name: &str, value: &str) -> serde_json::Result<()> {
+    json_string(json, name)?;
+    json.push(b':');
+    json_string(json, value)
+}
+
+/// A group's row of its key, as [`write_key_value`] writes each of its keys, and `counts`, as
+/// serde writes the [`Row`] of their [`Rates`]: the rates written from their hundredths, with
+/// no floating point.
+fn write_row<'k>(
     json: &mut Vec<u8>,
-    key: impl Iterator<Item = (&'static str, impl AsRef<str>)>,
+    key: impl Iterator<Item = &'k [u8]>,
     c: Counts,
 ) -> serde_json::Result<()> {
-    write_row_counts(json, key, [c.households, c.poor, c.near_poor])?;
+    json.extend_from_slice(b"{\"key\":{");
+    for (i, written) in key.enumerate() {
+        if i > 0 {
+            json.push(b',');
+        }
+        json.extend_from_slice(written);
+    }
+    write_counts(json, [c.households, c.poor, c.near_poor]);
     json.extend_from_slice(b",\"poor_rate\":");
     json_hundredths(json, hundredths(c.poor, c.households))?;
     json.extend_from_slice(b",\"near_poor_rate\":");
@@ -187,22 +204,8 @@ fn write_row(
     Ok(())
 }
 
-/// A row as serde writes a [`Row`], up to its rates: its key (names and values), households,
-/// poor and near-poor.
-fn write_row_counts(
-    json: &mut Vec<u8>,
-    key: impl Iterator<Item = (&'static str, impl AsRef<str>)>,
-    [households, poor, near_poor]: [u64; 3],
-) -> serde_json::Result<()> {
-    json.extend_from_slice(b"{\"key\":{");
-    for (i, (name, value)) in key.enumerate() {
-        if i > 0 {
-            json.push(b',');
-        }
-        json_string(json, name)?;
-        json.push(b':');
-        json_string(json, value.as_ref())?;
-    }
+/// A row's counts as serde writes them after its key: households, poor and near-poor.
+fn write_counts(json: &mut Vec<u8>, [households, poor, near_poor]: [u64; 3]) {
     let mut digits = itoa::Buffer::new();
     for (name, n) in [
         (&b"},\"households\":"[..], households),
@@ -212,7 +215,6 @@ fn write_row_counts(
         json.extend_from_slice(name);
         json.extend_from_slice(digits.format(n).as_bytes());
     }
-    Ok(())
 }
 
 /// A rate as serde writes it: one of whole hundredths (as [`percent`] makes them) from its
@@ -275,8 +277,8 @@ impl Report {
             scope: &self.scope,
             boundaries: self.boundaries,
         };
-        head.write_json(json, &self.total, self.rows.len(), |json, i| {
-            self.rows[i].write_json(json)
+        head.write_json(json, &self.total, &self.rows, |json, row| {
+            row.write_json(json)
         })
     }
 }
@@ -290,13 +292,13 @@ struct Head<'r> {
 }
 
 impl Head<'_> {
-    /// The report as JSON with `rows` rows, `row(json, i)` writing the row `i`.
-    fn write_json(
+    /// The report as JSON with `rows`, each written by `row`.
+    fn write_json<R>(
         &self,
         json: &mut Vec<u8>,
         total: &Rates,
-        rows: usize,
-        mut row: impl FnMut(&mut Vec<u8>, usize) -> serde_json::Result<()>,
+        rows: impl IntoIterator<Item = R>,
+        mut row: impl FnMut(&mut Vec<u8>, R) -> serde_json::Result<()>,
     ) -> serde_json::Result<()> {
         let field = |json: &mut Vec<u8>, name: &str| {
             json.extend_from_slice(b"  \"");
@@ -317,11 +319,13 @@ impl Head<'_> {
         json.extend_from_slice(b",\n");
         field(json, "rows");
         json.push(b'[');
-        for i in 0..rows {
-            json.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
-            row(json, i)?;
+        let mut none = true;
+        for r in rows {
+            json.extend_from_slice(if none { b"\n    " } else { b",\n    " });
+            row(json, r)?;
+            none = false;
         }
-        json.extend_from_slice(if rows == 0 { b"]" } else { b"\n  ]" });
+        json.extend_from_slice(if none { b"]" } else { b"\n  ]" });
         json.extend_from_slice(b",\n");
         field(json, "total");
         serde_json::to_writer(&mut *json, total)?;
@@ -474,19 +478,57 @@ pub fn write_report_json(
         scope,
         boundaries,
     };
-    let mut groups = grouped.iter();
-    head.write_json(&mut json, &grouped.total.into(), grouped.len, |json, _| {
-        let Some((ranks, counts)) = groups.next() else {
-            return Ok(());
-        };
-        write_row(json, grouped.key(keys, ranks), counts)?;
-        if json.len() > ROOM - 1024 {
-            out.write_all(json).map_err(serde_json::Error::io)?;
-            json.clear();
-        }
-        Ok(())
-    })?;
+    // Each key's values as a row's key holds them, `"commune":"00004"`, written once.
+    let written = keys
+        .iter()
+        .zip(&grouped.names)
+        .map(|(k, names)| Written::of(k.as_str(), names))
+        .collect::<serde_json::Result<Vec<_>>>()?;
+    head.write_json(
+        &mut json,
+        &grouped.total.into(),
+        grouped.iter(),
+        |json, (ranks, counts)| {
+            let key = ranks.iter().zip(&written).map(|(rank, w)| w.get(*rank));
+            write_row(json, key, counts)?;
+            if json.len() > ROOM - 1024 {
+                out.write_all(json).map_err(serde_json::Error::io)?;
+                json.clear();
+            }
+            Ok(())
+        },
+    )?;
     out.write_all(&json).map_err(serde_json::Error::io)
+}
+
+/// A key's values as [`write_key_value`] writes them, side by side, by rank.
+struct Written {
+    text: Vec<u8>,
+    /// Where each value's text ends.
+    ends: Vec<usize>,
+}
+
+impl Written {
+    fn of(key: &str, names: &[Cow<'_, str>]) -> serde_json::Result<Self> {
+        let mut written = Self {
+            text: Vec::new(),
+            ends: Vec::with_capacity(names.len()),
+        };
+        for name in names {
+            write_key_value(&mut written.text, key, name)?;
+            written.ends.push(written.text.len());
+        }
+        Ok(written)
+    }
+
+    fn get(&self, rank: u32) -> &[u8] {
+        let rank = rank as usize;
+        let start = match rank {
+            0 => 0,
+            _ => self.ends[rank - 1],
+        };
+        &self.text[start..self.ends[rank]]
+    }
 }
 
 /// A report's groups: for each key, its values' names in order (their ranks); each
@@ -501,8 +543,6 @@ struct Groups<'t> {
     /// The combinations, by their index in `combinations`, in order of their ranks.
     order: Vec<u32>,
     combinations: &'t [(Combination, Counts)],
-    /// How many groups.
-    len: usize,
     total: Counts,
 }
 
@@ -523,7 +563,9 @@ impl<'t> Groups<'t> {
             .peekable();
         std::iter::from_fn(move || {
             let (ranks, mut sum) = order.next()?;
-            while let Some((_, counts)) = order.next_if(|(next, _)| *next == ranks) {
+            // Compared in line: a report has a few keys.
+            let same = |next: &[u32]| next.iter().zip(ranks).all(|(a, b)| a == b);
+            while let Some((_, counts)) = order.next_if(|(next, _)| same(next)) {
                 sum.add(counts);
             }
             Some((ranks, sum))
@@ -621,13 +663,12 @@ fn group<'t>(tally: &'t Tally, keys: &[Key], boundaries: Boundaries, today: Date
     }
     let first = names.first().map_or(0, |(_, by_rank)| by_rank.len());
     let order = in_rank_order(&ranks, width, first);
-    let mut groups = Groups {
+    Groups {
         names: names.into_iter().map(|(_, by_rank)| by_rank).collect(),
         ranks,
         width,
         order,
         combinations,
-        len: 0,
         total: tally
             .combinations
             .iter()
@@ -635,9 +676,7 @@ fn group<'t>(tally: &'t Tally, keys: &[Key], boundaries: Boundaries, today: Date
                 total.add(*c);
                 total
             }),
-    };
-    groups.len = groups.iter().count();
-    groups
+    }
 }
 
 /// The combinations whose ranks are `ranks` (`width` a combination) in order of their ranks:
@@ -1002,8 +1041,16 @@ mod json_tests {
                 near_poor,
             };
             let key = [("commune", "00004"), ("ethnicity", "01")];
+            let written: Vec<Vec<u8>> = key
+                .iter()
+                .map(|(name, value)| {
+                    let mut text = Vec::new();
+                    super::write_key_value(&mut text, name, value).unwrap();
+                    text
+                })
+                .collect();
             let mut fast = Vec::new();
-            super::write_row(&mut fast, key.into_iter(), c).unwrap();
+            super::write_row(&mut fast, written.iter().map(Vec::as_slice), c).unwrap();
             let row = Row {
                 key: GroupKey(key.iter().map(|(k, v)| (*k, v.to_string())).collect()),
                 rates: c.into(),
