@@ -183,16 +183,26 @@ fn places(year: Year) -> Vec<Option<Place>> {
     let units = Units::national();
     let day = review_day(year);
     let mut out = Vec::new();
+    // A commune's province follows from its parent's code and its dates alone, and the communes
+    // of one parent are listed together: the last one found is asked first.
+    let mut last = None;
     for (id, unit) in units.iter() {
         if unit.level != Level::Commune || !unit.in_force_on(day) {
             continue;
         }
-        let (Ok(code), Some(province)) = (unit.code.parse::<usize>(), units.province_of(id)) else {
-            continue;
+        let asked = (unit.parent_code, unit.valid_from, unit.valid_to);
+        let province = match last {
+            Some((before, province)) if before == asked => province,
+            _ => units.province_of(id).map(|province| {
+                match *units.get(province).code.as_bytes() {
+                    [a, b] if a.is_ascii_digit() && b.is_ascii_digit() => Some([a, b]),
+                    _ => None,
+                }
+            }),
         };
-        let province = match *units.get(province).code.as_bytes() {
-            [a, b] if a.is_ascii_digit() && b.is_ascii_digit() => Some([a, b]),
-            _ => None,
+        last = Some((asked, province));
+        let (Ok(code), Some(province)) = (unit.code.parse::<usize>(), province) else {
+            continue;
         };
         if code < 100_000 {
             if out.len() <= code {

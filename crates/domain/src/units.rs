@@ -102,10 +102,12 @@ pub struct ListError {
     why: String,
 }
 
-/// The units that have had one code, oldest first: nearly always one, kept without an allocation.
+/// The units that have had one code, oldest first: nearly always one or two (a commune of
+/// before July 2025 and the one of after that kept its code), kept without an allocation.
 #[derive(Debug, Clone)]
 enum Ids {
     One(UnitId),
+    Two([UnitId; 2]),
     Many(Vec<UnitId>),
 }
 
@@ -113,13 +115,15 @@ impl Ids {
     fn as_slice(&self) -> &[UnitId] {
         match self {
             Ids::One(id) => std::slice::from_ref(id),
+            Ids::Two(ids) => ids,
             Ids::Many(ids) => ids,
         }
     }
 
     fn push(&mut self, id: UnitId) {
         match self {
-            Ids::One(first) => *self = Ids::Many(vec![*first, id]),
+            Ids::One(first) => *self = Ids::Two([*first, id]),
+            Ids::Two([first, second]) => *self = Ids::Many(vec![*first, *second, id]),
             Ids::Many(ids) => ids.push(id),
         }
     }
@@ -504,6 +508,34 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn every_unit_that_had_a_code_is_found_by_it_oldest_first() {
+        let list = "level,code,name,kind,parent_code,valid_from,valid_to\n\
+                    province,31,Hải Phòng,Thành phố,,,\n\
+                    commune,00001,A,Xã,31,,2019-12-31\n\
+                    commune,00002,B,Xã,31,,\n\
+                    commune,00001,C,Phường,31,2020-01-01,2025-06-30\n\
+                    commune,00001,D,Phường,31,2025-07-01,\n";
+        let successions = "level,from_code,to_code,effective,legal_basis,is_default\n";
+        let units = Units::from_csv(list, successions).unwrap();
+        let names = |code| {
+            let ids = units.all_with_code(Level::Commune, code);
+            ids.iter().map(|id| units.get(*id).name).collect::<Vec<_>>()
+        };
+        assert_eq!(names("00001"), ["A", "C", "D"]);
+        assert_eq!(names("00002"), ["B"]);
+        assert!(names("00003").is_empty());
+        let found = |on| {
+            units
+                .find(Level::Commune, "00001", day(on))
+                .map(|id| units.get(id).name)
+        };
+        assert_eq!(found("2019-06-01"), Some("A"));
+        assert_eq!(found("2024-06-01"), Some("C"));
+        assert_eq!(found("2025-09-01"), Some("D"));
+        assert_eq!(units.all_with_code(Level::Province, "31").len(), 1);
     }
 
     #[test]
