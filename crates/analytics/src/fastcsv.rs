@@ -193,12 +193,12 @@ fn places(year: Year) -> Vec<Option<Place>> {
         let asked = (unit.parent_code, unit.valid_from, unit.valid_to);
         let province = match last {
             Some((before, province)) if before == asked => province,
-            _ => units.province_of(id).map(|province| {
-                match *units.get(province).code.as_bytes() {
+            _ => units
+                .province_of(id)
+                .map(|province| match *units.get(province).code.as_bytes() {
                     [a, b] if a.is_ascii_digit() && b.is_ascii_digit() => Some([a, b]),
                     _ => None,
-                }
-            }),
+                }),
         };
         last = Some((asked, province));
         let (Ok(code), Some(province)) = (unit.code.parse::<usize>(), province) else {
@@ -1185,7 +1185,7 @@ fn read_chunked<J: Join + Send>(
 fn counted(mut part: Part, keep: Keep, counter: &mut Counter) -> Part {
     if let Keep::Counts { by_village } = keep {
         counter.count(&part.rows, 0..part.rows.len(), by_village);
-        part.counted.extend(counter.counted.drain());
+        part.counted.append(&mut counter.counted);
     }
     part
 }

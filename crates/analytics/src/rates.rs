@@ -798,7 +798,10 @@ impl Tally {
                 counter
             })
             .map(|counter| counter.counted)
-            .reduce(FxHashMap::default, merge);
+            .reduce(Vec::new, |mut a, mut b| {
+                a.append(&mut b);
+                a
+            });
         let (villages, village_commune_today) = if by_village {
             (
                 snapshot.villages.clone(),
@@ -813,21 +816,9 @@ impl Tally {
             by_village,
             villages,
             village_commune_today,
-            combinations: counted.into_iter().collect(),
+            combinations: counted,
         }
     }
-}
-
-/// Two maps of counts as one: the smaller added into the larger.
-fn merge(
-    a: FxHashMap<Combination, Counts>,
-    b: FxHashMap<Combination, Counts>,
-) -> FxHashMap<Combination, Counts> {
-    let (mut a, b) = if a.len() < b.len() { (b, a) } else { (a, b) };
-    for (combo, counts) in b {
-        a.entry(combo).or_default().add(counts);
-    }
-    a
 }
 
 /// Counts households by combination, a chunk at a time. Within a chunk, each (commune, village)
@@ -836,7 +827,11 @@ fn merge(
 /// from chunk to chunk (a chunk of a few hundred communes has hundreds of kilobytes of counters).
 #[derive(Debug, Default)]
 pub(crate) struct Counter {
-    pub(crate) counted: FxHashMap<Combination, Counts>,
+    /// The counts by combination, chunk after chunk; within a chunk in the order of its
+    /// places' first households, then of ethnic group and area, so that a file in code order
+    /// gives them nearly in the order a report puts them. A combination met in several chunks
+    /// comes once from each.
+    pub(crate) counted: Vec<(Combination, Counts)>,
     places: Vec<(UnitId, u32)>,
     blocks: FxHashMap<(UnitId, u32), usize>,
     counters: Vec<u64>,
@@ -921,7 +916,7 @@ impl Counter {
                         Area::Rural
                     },
                 };
-                counted.entry(combo).or_default().add(unpack(word));
+                counted.push((combo, unpack(word)));
             }
         }
     }
