@@ -1014,12 +1014,7 @@ mod json_tests {
     #[test]
     fn a_group_s_row_written_from_its_counts_is_its_row_as_serde_writes_it() {
         let mut state = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = |below: u64| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state % below
-        };
+        let mut next = |below: u64| crate::tests::xorshift(&mut state) % below;
         let mut counts: Vec<(u64, u64, u64)> = (0..=300)
             .flat_map(|whole| (0..=whole).map(move |part| (whole, part, whole - part)))
             .collect();
@@ -1213,12 +1208,7 @@ mod group_tests {
     #[test]
     fn combinations_come_in_the_order_of_their_ranks_as_a_sort_puts_them() {
         let mut state = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = |below: u32| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % u64::from(below)) as u32
-        };
+        let mut next = |below: u32| (crate::tests::xorshift(&mut state) % u64::from(below)) as u32;
         for (width, n, highest) in [
             (1, 500, 40),
             (2, 3_000, 300),

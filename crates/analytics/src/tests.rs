@@ -3,6 +3,14 @@ use bamho_domain::{Area, Date};
 
 use super::*;
 
+/// The next of a repeatable run of pseudo-random numbers (xorshift), for tests.
+pub(crate) fn xorshift(state: &mut u64) -> u64 {
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    *state
+}
+
 fn day(s: &str) -> Date {
     Date::parse(s).unwrap()
 }

@@ -9,6 +9,7 @@ use super::fields::{
 use super::*;
 use crate::rates::{Boundaries, Key, by_village, rates, report, write_report_json};
 use crate::snapshot_from_records;
+use crate::tests::xorshift;
 
 fn generated(n: u64, years: std::ops::RangeInclusive<u16>) -> Vec<u8> {
     generated_in(AreaKind::DakGlei, n, years)
@@ -555,13 +556,6 @@ fn a_stray_carriage_return_a_quote_or_a_field_too_many_or_too_few_is_left_to_the
 }
 
 /// The next number of a xorshift sequence: bytes enough, and the same on every run.
-fn xorshift(state: &mut u64) -> u64 {
-    *state ^= *state << 13;
-    *state ^= *state >> 7;
-    *state ^= *state << 17;
-    *state
-}
-
 #[test]
 fn sixteen_bytes_at_a_time_and_eight_at_a_time_find_the_same_separators() {
     let mut block = [0u8; 64];
