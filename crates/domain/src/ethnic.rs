@@ -40,8 +40,36 @@ pub enum Lookup<'a> {
 #[derive(Debug)]
 pub struct EthnicGroups {
     groups: Vec<EthnicGroup>,
+    /// The groups by folded name and alias, made when a group is first looked up by name (most
+    /// commands only read codes).
+    names: OnceLock<Names>,
+}
+
+#[derive(Debug, Default)]
+struct Names {
     by_name: HashMap<String, usize>,
     by_alias: HashMap<String, Vec<usize>>,
+}
+
+impl Names {
+    fn of(groups: &[EthnicGroup]) -> Self {
+        let mut names = Self::default();
+        for (index, group) in groups.iter().enumerate() {
+            names
+                .by_name
+                .insert(bamho_text::match_key(&group.name), index);
+            for alias in &group.aliases {
+                let holders = names
+                    .by_alias
+                    .entry(bamho_text::match_key(alias))
+                    .or_default();
+                if !holders.contains(&index) {
+                    holders.push(index);
+                }
+            }
+        }
+        names
+    }
 }
 
 #[derive(Deserialize)]
@@ -64,31 +92,19 @@ impl EthnicGroups {
     fn from_csv(text: &str) -> Result<Self, csv::Error> {
         let mut this = Self {
             groups: Vec::new(),
-            by_name: HashMap::new(),
-            by_alias: HashMap::new(),
+            names: OnceLock::new(),
         };
         let mut reader = csv::ReaderBuilder::new()
             .comment(Some(b'#'))
             .from_reader(text.as_bytes());
         for row in reader.deserialize::<Row>() {
             let row = row?;
-            let index = this.groups.len();
-            this.by_name.insert(bamho_text::match_key(&row.name), index);
             let aliases: Vec<String> = row
                 .aliases
                 .split(';')
                 .filter(|a| !a.is_empty())
                 .map(str::to_owned)
                 .collect();
-            for alias in &aliases {
-                let holders = this
-                    .by_alias
-                    .entry(bamho_text::match_key(alias))
-                    .or_default();
-                if !holders.contains(&index) {
-                    holders.push(index);
-                }
-            }
             this.groups.push(EthnicGroup {
                 code: row.code,
                 name: row.name,
@@ -116,11 +132,12 @@ impl EthnicGroups {
         if let Some(group) = self.by_code(text) {
             return Lookup::Found(group);
         }
+        let names = self.names.get_or_init(|| Names::of(&self.groups));
         let key = bamho_text::match_key(text);
-        if let Some(&i) = self.by_name.get(&key) {
+        if let Some(&i) = names.by_name.get(&key) {
             return Lookup::Found(&self.groups[i]);
         }
-        match self.by_alias.get(&key).map(Vec::as_slice) {
+        match names.by_alias.get(&key).map(Vec::as_slice) {
             Some([i]) => Lookup::Found(&self.groups[*i]),
             Some(many) => Lookup::Ambiguous(many.iter().map(|i| &self.groups[*i]).collect()),
             None => Lookup::Unknown,
