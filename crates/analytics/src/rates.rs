@@ -91,10 +91,18 @@ pub struct Rates {
 
 /// `part` of `whole` in hundredths of a percent, rounded half up (1 of 3 is 3,333); 0 of none.
 fn hundredths(part: u64, whole: u64) -> u64 {
-    match (part.checked_mul(20_000), whole.checked_mul(2)) {
-        _ if whole == 0 => 0,
-        (Some(twice), Some(both)) if twice.checked_add(whole).is_some() => (twice + whole) / both,
-        _ => ((u128::from(part) * 20_000 + u128::from(whole)) / (2 * u128::from(whole))) as u64,
+    if whole == 0 {
+        return 0;
+    }
+    // (2 · 10,000 · part + whole) / (2 · whole), rounded down: in 64 bits, or in 128 where 64
+    // would overflow (never, for counts of households).
+    let numerator = part.checked_mul(20_000).and_then(|n| n.checked_add(whole));
+    match (numerator, whole.checked_mul(2)) {
+        (Some(numerator), Some(denominator)) => numerator / denominator,
+        _ => {
+            let wide = (u128::from(part) * 20_000 + u128::from(whole)) / (2 * u128::from(whole));
+            u64::try_from(wide).unwrap_or(u64::MAX)
+        }
     }
 }
 
