@@ -555,7 +555,6 @@ fn a_stray_carriage_return_a_quote_or_a_field_too_many_or_too_few_is_left_to_the
     }
 }
 
-/// The next number of a xorshift sequence: bytes enough, and the same on every run.
 #[test]
 fn sixteen_bytes_at_a_time_and_eight_at_a_time_find_the_same_separators() {
     let mut block = [0u8; 64];
