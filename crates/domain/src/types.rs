@@ -197,6 +197,16 @@ impl Date {
         self.year
     }
 
+    /// The day written as the number `yyyymmdd`, taken as it is: for the list of units read when
+    /// bamho is built (a test in `units.rs` checks its days against [`Date::parse`]).
+    pub(crate) const fn from_number(n: u32) -> Self {
+        Self {
+            year: (n / 10_000) as u16,
+            month: (n / 100 % 100) as u8,
+            day: (n % 100) as u8,
+        }
+    }
+
     /// The date `days` days after 1970-01-01 (proleptic Gregorian; H. Hinnant's algorithm).
     pub fn from_unix_days(days: i64) -> Result<Self, InvalidValue> {
         let z = days + 719_468;

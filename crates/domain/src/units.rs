@@ -3,7 +3,8 @@
 //! From 1 July 2025 Vietnam has two tiers, province → commune (Law 72/2025/QH15); districts live on
 //! only as a historical grouping. A code alone never identifies land across years: 23341 was Đăk Glei
 //! town until 2025-06-30 and is the larger Đăk Pék commune after. The national lists are embedded
-//! reference data derived by `scripts/derive_units.py` (the file names its source and version).
+//! reference data derived by `scripts/derive_units.py` (the file names its source and version); the
+//! place of each unit's fields in its list is found when bamho is built (`build.rs`).
 
 use std::collections::hash_map::Entry;
 use std::sync::OnceLock;
@@ -17,6 +18,54 @@ use crate::types::{Area, Date, Year};
 const UNITS_CSV: &str = include_str!("../data/units/units.csv");
 const SUCCESSIONS_CSV: &str = include_str!("../data/units/successions.csv");
 
+/// The units of `units.csv`, a line each in its order, as `build.rs` read them when bamho was built.
+static LINES: &[Line] = {
+    use Level::{Commune as C, District as D, Province as P};
+    &include!(concat!(env!("OUT_DIR"), "/units.rs"))
+};
+
+/// A unit's line of `units.csv` as read when bamho was built: where it begins, where its first five
+/// commas lie from there (its code, name, kind and parent's code lie between them), its level,
+/// and its days written as the numbers `yyyymmdd` (none as 0).
+#[derive(Debug, Clone, Copy)]
+struct Line {
+    at: u32,
+    commas: [u8; 5],
+    level: Level,
+    from: u32,
+    to: u32,
+}
+
+const fn line(at: u32, commas: [u8; 5], level: Level, from: u32, to: u32) -> Line {
+    Line {
+        at,
+        commas,
+        level,
+        from,
+        to,
+    }
+}
+
+impl Line {
+    /// The unit of this line of `text`; none if the line does not lie there.
+    fn unit(self, text: &'static str) -> Option<Unit> {
+        let [a, b, c, d, e] = self
+            .commas
+            .map(|comma| self.at as usize + usize::from(comma));
+        let field = |after: usize, before: usize| text.get(after + 1..before);
+        let day = |n: u32| (n != 0).then(|| Date::from_number(n));
+        Some(Unit {
+            level: self.level,
+            code: field(a, b)?,
+            name: field(b, c)?,
+            kind: field(c, d)?,
+            parent_code: Some(field(d, e)?).filter(|parent| !parent.is_empty()),
+            valid_from: day(self.from),
+            valid_to: day(self.to),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
@@ -29,7 +78,7 @@ pub enum Level {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct UnitId(pub u32);
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unit {
     pub level: Level,
     pub code: &'static str,
@@ -78,8 +127,10 @@ pub struct Succession {
 #[derive(Debug)]
 pub struct Units {
     units: Vec<Unit>,
-    /// Per level (province, district, commune): every unit that ever had a code.
-    by_code: [FxHashMap<&'static str, Ids>; 3],
+    /// Per level (province, district, commune): every unit that ever had a code, indexed when a
+    /// unit of the level is first looked up by code (a report from a file looks up provinces and
+    /// districts, never the thirteen thousand communes).
+    by_code: [OnceLock<FxHashMap<&'static str, Ids>>; 3],
     /// The list of successions, read when first followed: most commands never follow one.
     successions_csv: &'static str,
     links: OnceLock<Links>,
@@ -259,17 +310,27 @@ pub fn review_day(year: Year) -> Date {
     Date::new(year.get(), 9, 1).unwrap_or_else(|_| unreachable!("1 September exists every year"))
 }
 
-fn optional_date(raw: &str) -> Option<Date> {
-    (!raw.is_empty()).then(|| Date::parse(raw).ok()).flatten()
+/// A day of a list, or none when the field is empty.
+fn date(list: &'static str, line: usize, raw: &str) -> Result<Option<Date>, ListError> {
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    Date::parse(raw).map(Some).map_err(|e| ListError {
+        list,
+        line,
+        why: format!("{raw:?}: {e}"),
+    })
 }
 
 impl Units {
-    /// The embedded national lists, parsed once.
+    /// The national lists: the units as compiled in, made once with their index by code; the
+    /// successions read when first followed.
     pub fn national() -> &'static Units {
         static UNITS: OnceLock<Units> = OnceLock::new();
         UNITS.get_or_init(|| {
-            Self::from_csv(UNITS_CSV, SUCCESSIONS_CSV)
-                .unwrap_or_else(|e| panic!("embedded unit lists are malformed: {e}"))
+            let units: Option<Vec<Unit>> = LINES.iter().map(|line| line.unit(UNITS_CSV)).collect();
+            let units = units.unwrap_or_else(|| panic!("units.csv is not the list compiled in"));
+            Self::new(units, SUCCESSIONS_CSV)
         })
     }
 
@@ -279,36 +340,48 @@ impl Units {
         units_csv: &'static str,
         successions_csv: &'static str,
     ) -> Result<Self, ListError> {
-        // Room for every line, so that nothing grows as the list is read (communes are most of it).
         let lines = memchr::memchr_iter(b'\n', units_csv.as_bytes()).count() + 1;
         let mut units = Vec::with_capacity(lines);
-        let mut by_code: [FxHashMap<&'static str, Ids>; 3] = Default::default();
-        by_code[Level::Commune as usize].reserve(lines);
         for row in records::<7>("units.csv", units_csv) {
             let (line, [lvl, code, name, kind, parent_code, valid_from, valid_to]) = row?;
-            let level = level("units.csv", line, lvl)?;
-            let id = UnitId(units.len() as u32);
-            match by_code[level as usize].entry(code) {
-                Entry::Vacant(slot) => {
-                    slot.insert(Ids::One(id));
-                }
-                Entry::Occupied(mut slot) => slot.get_mut().push(id),
-            }
             units.push(Unit {
-                level,
+                level: level("units.csv", line, lvl)?,
                 code,
                 name,
                 kind,
                 parent_code: (!parent_code.is_empty()).then_some(parent_code),
-                valid_from: optional_date(valid_from),
-                valid_to: optional_date(valid_to),
+                valid_from: date("units.csv", line, valid_from)?,
+                valid_to: date("units.csv", line, valid_to)?,
             });
         }
-        Ok(Self {
+        Ok(Self::new(units, successions_csv))
+    }
+
+    fn new(units: Vec<Unit>, successions_csv: &'static str) -> Self {
+        Self {
             units,
-            by_code,
+            by_code: Default::default(),
             successions_csv,
             links: OnceLock::new(),
+        }
+    }
+
+    /// The units of `level` by their code, indexed on first use.
+    fn by_code(&self, level: Level) -> &FxHashMap<&'static str, Ids> {
+        self.by_code[level as usize].get_or_init(|| {
+            let of_level = || self.iter().filter(|(_, unit)| unit.level == level);
+            // Room for every unit of the level, so that the index never grows.
+            let mut by_code = FxHashMap::default();
+            by_code.reserve(of_level().count());
+            for (id, unit) in of_level() {
+                match by_code.entry(unit.code) {
+                    Entry::Vacant(slot) => {
+                        slot.insert(Ids::One(id));
+                    }
+                    Entry::Occupied(mut slot) => slot.get_mut().push(id),
+                }
+            }
+            by_code
         })
     }
 
@@ -326,7 +399,7 @@ impl Units {
         for row in records::<6>("successions.csv", self.successions_csv) {
             let (line, [lvl, from_code, to_code, effective, legal_basis, default]) = row?;
             let level = level("successions.csv", line, lvl)?;
-            let Some(effective) = optional_date(effective) else {
+            let Some(effective) = date("successions.csv", line, effective)? else {
                 continue;
             };
             let (Some(from), Some(to)) = (
@@ -375,7 +448,7 @@ impl Units {
 
     /// The unit with this code in force on `day`.
     pub fn find(&self, level: Level, code: &str, day: Date) -> Option<UnitId> {
-        self.by_code[level as usize]
+        self.by_code(level)
             .get(code)?
             .as_slice()
             .iter()
@@ -385,9 +458,7 @@ impl Units {
 
     /// Every unit that ever had this code, oldest first.
     pub fn all_with_code(&self, level: Level, code: &str) -> &[UnitId] {
-        self.by_code[level as usize]
-            .get(code)
-            .map_or(&[], Ids::as_slice)
+        self.by_code(level).get(code).map_or(&[], Ids::as_slice)
     }
 
     /// The parent unit (district or province) in force on the child's last day.
@@ -553,12 +624,39 @@ mod tests {
             ("province,31,Hải Phòng,Thành phố,,\n", "expected 7 fields"),
             ("province,31,Hải Phòng,Thành phố,,,,\n", "expected 7 fields"),
             ("region,31,Hải Phòng,Thành phố,,,\n", "unknown level"),
+            (
+                "province,31,Hải Phòng,Thành phố,,2025-02-30,\n",
+                "\"2025-02-30\": no such day",
+            ),
+            (
+                "province,31,Hải Phòng,Thành phố,,,next year\n",
+                "YYYY-MM-DD",
+            ),
         ] {
             let err = Units::from_csv(format!("{header}{good}{bad}").leak(), successions)
                 .unwrap_err()
                 .to_string();
             assert!(err.starts_with("units.csv, line 4: "), "{err}");
             assert!(err.contains(why), "{err}");
+        }
+    }
+
+    #[test]
+    fn the_compiled_list_is_its_file_as_read_when_the_program_runs() {
+        let read = Units::from_csv(UNITS_CSV, SUCCESSIONS_CSV).unwrap();
+        let compiled = Units::national();
+        assert_eq!(compiled.len(), read.len());
+        assert!(compiled.len() > 14_000);
+        for ((id, a), (_, b)) in compiled.iter().zip(read.iter()) {
+            // Every day of the file is a real one (the reader refuses any other): so is every
+            // day compiled, when equal.
+            assert_eq!(a, b, "unit {id:?}");
+        }
+        for level in [Level::Province, Level::District, Level::Commune] {
+            assert_eq!(compiled.by_code(level).len(), read.by_code(level).len());
+            for (code, ids) in read.by_code(level) {
+                assert_eq!(compiled.all_with_code(level, code), ids.as_slice());
+            }
         }
     }
 
