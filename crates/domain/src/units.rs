@@ -328,8 +328,11 @@ impl Units {
     pub fn national() -> &'static Units {
         static UNITS: OnceLock<Units> = OnceLock::new();
         UNITS.get_or_init(|| {
-            let units: Option<Vec<Unit>> = LINES.iter().map(|line| line.unit(UNITS_CSV)).collect();
-            let units = units.unwrap_or_else(|| panic!("units.csv is not the list compiled in"));
+            let mut units = Vec::with_capacity(LINES.len());
+            for line in LINES {
+                let unit = line.unit(UNITS_CSV);
+                units.push(unit.unwrap_or_else(|| panic!("units.csv is not the list compiled in")));
+            }
             Self::new(units, SUCCESSIONS_CSV)
         })
     }
