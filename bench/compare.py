@@ -21,15 +21,24 @@ D = [f"d{i:02d}" for i in range(1, 13)]
 TEXT = ["household_code", "province_code", "commune_code", "village_code", "area", "head_ethnicity", "class"]
 
 
-def best(job, counts, repeat=3):
-    """The best of `repeat` timings of `job` (read, classify, count, write the table); then, outside
-    the timing, `counts(what job returned)` reads the engine's answer back for the agreement check."""
+# Each engine's job is run at least this many times, and until it has run for at least this long:
+# the same time for every engine, as hyperfine and timeit give it, so that a short job's runs are
+# spread over as long a stretch of the machine's ups and downs as a long job's (three runs of a
+# 60 ms job would all fall within one busy moment; three of a 1.5 s one, never).
+RUNS = 3
+SECONDS = 1.0
+
+
+def best(job, counts):
+    """The best timing of `job` (read, classify, count, write the table) over at least `RUNS` runs
+    and `SECONDS`; then, outside the timing, `counts(what job returned)` reads the engine's answer
+    back for the agreement check. Also how many runs were made."""
     times, result = [], None
-    for _ in range(repeat):
+    while len(times) < RUNS or sum(times) < SECONDS:
         start = time.perf_counter()
         result = job()
         times.append(time.perf_counter() - start)
-    return min(times), counts(result)
+    return min(times), counts(result), len(times)
 
 
 def run_bamho(bamho, path, year, out):
@@ -130,18 +139,18 @@ def main():
     results = {}
     for name, fn in engines:
         results[name] = fn()
-        print(f"  {name:7s} {results[name][0]:8.3f} s", file=sys.stderr)
+        print(f"  {name:7s} {results[name][0]:8.3f} s (best of {results[name][2]})", file=sys.stderr)
     reference = results["bamho"][1]
-    for name, (_, counts) in results.items():
+    for name, (_, counts, _) in results.items():
         if counts != reference:
             missing = set(reference.items()) ^ set(counts.items())
             sys.exit(f"{name} disagrees with bamho on {len(missing)} groups, e.g. {sorted(missing)[:3]}")
     lines = sum(v[0] for v in reference.values())
     t = results["bamho"][0]
     print(f"{a.input}: {lines:,} households of {a.year}, {size / 1e6:,.0f} MB; all four agree on {len(reference):,} groups")
-    print(f"{'engine':8s} {'seconds':>9s} {'bamho is … × faster':>22s}")
-    for name, (secs, _) in results.items():
-        print(f"{name:8s} {secs:9.3f} {secs / t:22.2f}")
+    print(f"{'engine':8s} {'seconds':>9s} {'bamho is … × faster':>22s} {'runs':>6s}")
+    for name, (secs, _, runs) in results.items():
+        print(f"{name:8s} {secs:9.3f} {secs / t:22.2f} {runs:6d}")
 
 
 if __name__ == "__main__":
