@@ -262,6 +262,29 @@ fn broken_files_are_refused_with_their_file_row_column_and_value_and_change_noth
         json["total"]["households"], 1,
         "only the first good file landed"
     );
+    // A report refused leaves the report written before as it was, and nothing beside it.
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let report = out.join("report.json");
+    let run = |input: &Path, by: &str| {
+        let (input, report) = (s(input), s(&report));
+        bamho(&[
+            "report", "--input", input, "--year", "2022", "--by", by, "--format", "json", "--out",
+            report,
+        ])
+    };
+    assert!(run(&good, "commune").status.success());
+    let before = std::fs::read(&report).unwrap();
+    assert!(!run(&dir.path().join("income.csv"), "").status.success());
+    assert_eq!(std::fs::read(&report).unwrap(), before);
+    let listed = || std::fs::read_dir(&out).unwrap().count();
+    assert_eq!(listed(), 1);
+    // A report accepted replaces it.
+    assert!(run(&fresh, "").status.success());
+    let after: Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    assert_eq!(after["rows"].as_array().map(Vec::len), Some(0));
+    assert_eq!(after["total"]["households"], 1);
+    assert_eq!(listed(), 1);
 }
 
 fn import_and_report(db: &str, gen_dir: &Path) -> Vec<Value> {

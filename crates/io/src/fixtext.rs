@@ -3,11 +3,13 @@
 //! changed and of the cells that stay ambiguous.
 
 use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
 use std::path::Path;
 
 use bamho_text::legacy::{Encoding, Fixed, decode_file, fix_cells, unicode_font};
 use calamine::Data;
 
+use crate::whole::Whole;
 use crate::xlsx::{TextCell, TextRun};
 
 /// Where a cell is: sheet (empty for CSV), row and column counted as a spreadsheet shows them.
@@ -420,20 +422,16 @@ fn carried_format(book: &crate::xls::Workbook, xf: u16) -> rust_xlsxwriter::Form
         .set_border_bottom(bottom)
 }
 
-/// Writes a file beside its destination and renames it once whole: a failure leaves no half file.
+/// Writes a file whole ([`Whole`]): a failure leaves no half file.
 fn write_whole(out: &Path, bytes: &[u8]) -> Result<(), FixError> {
-    let mut part = out.as_os_str().to_owned();
-    part.push(".part");
-    let part = std::path::PathBuf::from(part);
-    std::fs::write(&part, bytes)
-        .and_then(|()| std::fs::rename(&part, out))
-        .map_err(|e| {
-            let _ = std::fs::remove_file(&part);
-            FixError::Write {
-                file: out.display().to_string(),
-                why: e.to_string(),
-            }
-        })
+    let written = Whole::create(out).and_then(|mut file| {
+        file.write_all(bytes)?;
+        file.commit()
+    });
+    written.map_err(|e| FixError::Write {
+        file: out.display().to_string(),
+        why: e.to_string(),
+    })
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ mod package;
 pub mod parquet;
 pub mod sheets;
 pub mod table;
+pub mod whole;
 pub mod workbook;
 pub mod xls;
 pub mod xlsform;

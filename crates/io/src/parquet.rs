@@ -1,8 +1,7 @@
 //! Tables as Apache Parquet files, for analysts: counts as 64-bit integers, everything else as
 //! UTF-8 text, an empty cell as a null; Snappy-compressed, one row group per [`ROW_GROUP`] rows.
-//! The file is written beside its destination and renamed into place only when complete.
+//! The file is written whole or not at all ([`Whole`]).
 
-use std::fs::File;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -11,6 +10,8 @@ use parquet::data_type::{ByteArray, ByteArrayType, Int64Type};
 use parquet::file::properties::WriterProperties;
 use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::types::Type;
+
+use crate::whole::Whole;
 
 /// Rows per row group: large enough to compress well, small enough to stream.
 pub const ROW_GROUP: usize = 100_000;
@@ -24,21 +25,15 @@ pub fn write(
     numeric: &[bool],
     rows: &[Vec<String>],
 ) -> std::io::Result<()> {
-    let partial = path.with_extension("parquet.part");
-    let result =
-        write_to(&partial, header, numeric, rows).and_then(|()| std::fs::rename(&partial, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&partial);
-    }
-    result
+    write_to(Whole::create(path)?, header, numeric, rows)?.commit()
 }
 
 fn write_to(
-    path: &Path,
+    file: Whole,
     header: &[String],
     numeric: &[bool],
     rows: &[Vec<String>],
-) -> std::io::Result<()> {
+) -> std::io::Result<Whole> {
     let fields = header
         .iter()
         .zip(numeric)
@@ -64,7 +59,6 @@ fn write_to(
         .set_compression(Compression::SNAPPY)
         .set_created_by("bamho".into())
         .build();
-    let file = File::create(path)?;
     let mut writer = SerializedFileWriter::new(file, Arc::new(schema), Arc::new(properties))
         .map_err(std::io::Error::other)?;
     for (group_no, group) in rows.chunks(ROW_GROUP).enumerate() {
@@ -110,12 +104,13 @@ fn write_to(
         }
         row_group.close().map_err(std::io::Error::other)?;
     }
-    writer.close().map_err(std::io::Error::other)?;
-    Ok(())
+    writer.into_inner().map_err(std::io::Error::other)
 }
 
 #[cfg(test)]
 mod tests {
+    use std::fs::File;
+
     use parquet::file::reader::{FileReader, SerializedFileReader};
     use parquet::record::Field;
 
@@ -152,7 +147,7 @@ mod tests {
         assert_eq!(read[0][2], Field::Long(1_500_000));
         assert_eq!(read[1][2], Field::Null);
         assert_eq!(read[1][3], Field::Str("Hộ nghèo".into()));
-        assert!(!dir.path().join("t.parquet.part").exists());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
     #[test]
@@ -166,6 +161,6 @@ mod tests {
             "row 2, column year: \"20x5\" is not a whole number"
         );
         assert!(!path.exists());
-        assert!(!dir.path().join("t.parquet.part").exists());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 }

@@ -160,7 +160,7 @@ pub fn run(args: &Args<'_>) -> anyhow::Result<ExitCode> {
         Format::Json => writeln!(w, "{}", serde_json::to_string_pretty(&report)?)?,
         Format::Table => write_table(&mut w, &report)?,
     }
-    w.flush()?;
+    w.finish()?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -79,6 +79,6 @@ pub async fn run(
             }
         }
     }
-    w.flush()?;
+    w.finish()?;
     Ok(ExitCode::SUCCESS)
 }

@@ -56,6 +56,6 @@ pub fn run(input: &Path, year: u16, out: Option<&Path>) -> anyhow::Result<ExitCo
         cells.push(n.as_bytes());
         w.write_record(&cells)?;
     }
-    w.flush()?;
+    w.into_inner().map_err(|e| e.into_error())?.finish()?;
     Ok(ExitCode::SUCCESS)
 }

@@ -15,12 +15,12 @@ mod serve;
 mod user;
 mod workbook;
 
-use std::fs::File;
 use std::io::{self, BufWriter, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
+use bamho_io::whole::Whole;
 
 use crate::cli::{Cli, Command, UserCommand};
 
@@ -174,14 +174,58 @@ pub fn redact(url: &str) -> String {
     }
 }
 
-/// Standard output or a file, buffered.
-pub fn output(path: Option<&Path>) -> anyhow::Result<Box<dyn Write>> {
+/// Standard output or a file written whole, buffered; [`Output::finish`] ends it.
+pub fn output(path: Option<&Path>) -> anyhow::Result<Output> {
     Ok(match path {
-        Some(p) => Box::new(BufWriter::new(
-            File::create(p).with_context(|| format!("cannot create {}", p.display()))?,
-        )),
-        None => Box::new(BufWriter::new(io::stdout().lock())),
+        Some(p) => Output::File(
+            Whole::create(p).with_context(|| format!("cannot create {}", p.display()))?,
+            p.to_owned(),
+        ),
+        None => Output::Stdout(BufWriter::new(io::stdout().lock())),
     })
+}
+
+/// Where a command writes its answer.
+pub enum Output {
+    Stdout(BufWriter<io::StdoutLock<'static>>),
+    /// A file that takes its path's name once complete: a command that fails as it writes leaves
+    /// the file there before.
+    File(Whole, PathBuf),
+}
+
+impl Output {
+    /// Writes out what is buffered; a file is put in place.
+    pub fn finish(self) -> anyhow::Result<()> {
+        match self {
+            Output::Stdout(mut out) => Ok(out.flush()?),
+            Output::File(file, path) => file
+                .commit()
+                .with_context(|| format!("cannot write {}", path.display())),
+        }
+    }
+}
+
+impl Write for Output {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        match self {
+            Output::Stdout(out) => out.write(bytes),
+            Output::File(file, _) => file.write(bytes),
+        }
+    }
+
+    fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
+        match self {
+            Output::Stdout(out) => out.write_all(bytes),
+            Output::File(file, _) => file.write_all(bytes),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Output::Stdout(out) => out.flush(),
+            Output::File(file, _) => file.flush(),
+        }
+    }
 }
 
 /// Prints a row-level error report on stderr.

@@ -83,7 +83,7 @@ pub async fn run(
             std::mem::forget(report);
         }
     }
-    w.flush()?;
+    w.finish()?;
     // The command ends here: the counts and rows go back to the system with the process, not
     // freed one by one (tens of thousands of them).
     std::mem::forget(tally);
