@@ -8,6 +8,8 @@ use std::path::Path;
 
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, XlsxError};
 
+use crate::whole::Whole;
+
 /// One cell.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
@@ -67,14 +69,16 @@ fn base() -> Format {
     Format::new().set_font_name(FONT).set_font_size(12)
 }
 
-/// Writes `sheets` to `path` as one workbook.
+/// Writes `sheets` to `path` as one workbook, whole or not at all ([`Whole`]).
 pub fn write(path: &Path, sheets: &[Sheet]) -> Result<(), WorkbookError> {
     let fail = |source| WorkbookError {
         path: path.display().to_string(),
         source,
     };
     let mut book = build(sheets).map_err(fail)?;
-    book.save(path).map_err(fail)
+    let mut file = Whole::create(path).map_err(|e| fail(XlsxError::IoError(e)))?;
+    book.save_to_writer(&mut file).map_err(fail)?;
+    file.commit().map_err(|e| fail(XlsxError::IoError(e)))
 }
 
 /// The workbook's bytes, for answering a download.

@@ -11,6 +11,8 @@ use bamho_domain::Standard;
 use bamho_domain::ethnic::EthnicGroups;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
+use crate::whole::Whole;
+
 /// One row of the survey sheet.
 struct Question {
     kind: String,
@@ -329,5 +331,7 @@ pub fn write(standard: &Standard, year: u16, path: &Path) -> Result<(), XlsxErro
         settings.write_string_with_format(0, c as u16, *h, &bold)?;
         settings.write_string(1, c as u16, v)?;
     }
-    book.save(path)
+    let mut file = Whole::create(path)?;
+    book.save_to_writer(&mut file)?;
+    Ok(file.commit()?)
 }

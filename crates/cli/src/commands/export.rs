@@ -138,14 +138,17 @@ fn title(what: ExportWhat) -> &'static str {
 fn save(rows: &Rows, args: &Args, out: &Path) -> anyhow::Result<()> {
     match args.format {
         ExportFormat::Csv => {
-            let file = std::fs::File::create(out)
+            let file = bamho_io::whole::Whole::create(out)
                 .with_context(|| format!("cannot create {}", out.display()))?;
-            let mut w = csv::Writer::from_writer(std::io::BufWriter::new(file));
+            let mut w = csv::Writer::from_writer(file);
             w.write_record(&rows.header)?;
             for r in &rows.records {
                 w.write_record(r)?;
             }
-            w.flush()?;
+            w.into_inner()
+                .map_err(|e| e.into_error())?
+                .commit()
+                .with_context(|| format!("cannot write {}", out.display()))?;
         }
         ExportFormat::Xlsx => {
             use bamho_io::workbook::{Cell, Sheet};
