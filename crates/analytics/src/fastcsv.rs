@@ -34,8 +34,8 @@ use crate::snapshot::{Codes, Snapshot, household_key, household_key_packed};
 mod fields;
 
 use fields::{
-    code_at, digits_in_word, is_code_at, number, read_flags, same, separators, small,
-    stray_returns_or_quotes,
+    code_at, digits_in_word, is_code_at, next_offsets, number, offsets, read_flags, same,
+    separators, set_bits, small, stray_returns_or_quotes,
 };
 
 /// The fast reader declines this input; use the validating reader.
@@ -290,11 +290,6 @@ struct Scratch {
     counter: Counter,
 }
 
-/// How many field starts each block of 64 bytes writes whatever its count (more when it has more).
-/// A block of households.csv has 10 to 22 separators, 17 on average (a line of about 90 bytes has
-/// 24, twelve of them among the deprivation flags).
-const ALWAYS: usize = 22;
-
 /// Where a piece's lines and fields lie.
 #[derive(Debug, Default)]
 struct Layout {
@@ -363,25 +358,23 @@ impl Marks<'_> {
             stray_returns_or_quotes(text, at, odd)?;
             comma |= odd; // only returns before line breaks are left
         }
-        // A fixed number of offsets, whether or not the block has that many separators (the
-        // room past `found` is overwritten by the next block): a block of households has
-        // about sixteen, and writes that always end at the same place are never mispredicted.
-        let next = at as u32 + 1;
-        let mut bits = comma | brk;
-        let count = bits.count_ones() as usize;
+        // Eight bits of the mask at a time, eight offsets written whatever the byte's count
+        // (the room past `found` is overwritten by the next byte, or the next block): no choice
+        // is made, and no offset waits for the one before, as one bit cleared after another
+        // would make it.
         let room: &mut [u32; 64] = self.cuts[self.found..]
             .first_chunk_mut()
             .ok_or(Unsupported)?;
-        let (always, rest) = room.split_at_mut(ALWAYS);
-        let mut write = |slot: &mut u32| {
-            *slot = next + bits.trailing_zeros();
-            bits &= bits.wrapping_sub(1);
-        };
-        always.iter_mut().for_each(&mut write);
-        rest.iter_mut()
-            .take(count.saturating_sub(ALWAYS))
-            .for_each(write);
-        self.found += count;
+        let (mut bits, mut from, mut found) = (comma | brk, offsets(at as u32 + 1), 0);
+        for _ in 0..8 {
+            // Eight bits have at most eight separators: the eighth byte's come from 56 at most.
+            let first = found.min(56);
+            let slots =
+                <&mut [u32; 8]>::try_from(&mut room[first..first + 8]).map_err(|_| Unsupported)?;
+            found += set_bits(bits as u8, from, slots);
+            (bits, from) = (bits >> 8, next_offsets(from));
+        }
+        self.found += found;
         let mut brk = brk;
         while brk != 0 {
             self.breaks.push(at as u32 + brk.trailing_zeros());

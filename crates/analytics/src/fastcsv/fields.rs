@@ -19,6 +19,78 @@ pub(super) fn pack(text: &[u8], at: usize, len: usize) -> u128 {
     }
 }
 
+/// For each byte, where its bits that are set lie, lowest first (the rest 0), and how many there
+/// are. Places as 32-bit numbers, ready to be added to offsets four at a time (8 KiB).
+const SET_BITS: ([[u32; 8]; 256], [u8; 256]) = {
+    let (mut places, mut counts) = ([[0u32; 8]; 256], [0u8; 256]);
+    let mut byte = 0;
+    while byte < 256 {
+        let (mut bit, mut count) = (0, 0);
+        while bit < 8 {
+            if byte & (1 << bit) != 0 {
+                places[byte][count] = bit;
+                count += 1;
+            }
+            bit += 1;
+        }
+        counts[byte] = count as u8;
+        byte += 1;
+    }
+    (places, counts)
+};
+
+/// The offset of a byte's first bit, as [`set_bits`] takes it.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+pub(super) fn offsets(from: u32) -> safe_arch::m128i {
+    safe_arch::set_splat_i32_m128i(from as i32)
+}
+
+/// The offset of the next byte's first bit.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+pub(super) fn next_offsets(from: safe_arch::m128i) -> safe_arch::m128i {
+    safe_arch::add_i32_m128i(from, safe_arch::set_splat_i32_m128i(8))
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+#[inline(always)]
+pub(super) fn offsets(from: u32) -> u32 {
+    from
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+#[inline(always)]
+pub(super) fn next_offsets(from: u32) -> u32 {
+    from + 8
+}
+
+/// Writes `from` plus the place of each bit set in `byte`, lowest first, into the first of
+/// `slots`, and says how many; the other slots are written too, with values of no meaning. Eight
+/// at once, from a table: no offset waits for the one before.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+pub(super) fn set_bits(byte: u8, from: safe_arch::m128i, slots: &mut [u32; 8]) -> usize {
+    use safe_arch::{add_i32_m128i, m128i};
+    let places = &SET_BITS.0[usize::from(byte)];
+    let (low, high) = places.split_at(4);
+    let (to_low, to_high) = slots.split_at_mut(4);
+    for (to, places) in [(to_low, low), (to_high, high)] {
+        let places = m128i::from(<[u32; 4]>::try_from(places).unwrap_or_default());
+        to.copy_from_slice(&<[u32; 4]>::from(add_i32_m128i(places, from)));
+    }
+    usize::from(SET_BITS.1[usize::from(byte)])
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+#[inline(always)]
+pub(super) fn set_bits(byte: u8, from: u32, slots: &mut [u32; 8]) -> usize {
+    for (slot, place) in slots.iter_mut().zip(&SET_BITS.0[usize::from(byte)]) {
+        *slot = from + place;
+    }
+    usize::from(SET_BITS.1[usize::from(byte)])
+}
+
 /// A block's quotes and carriage returns (`odd`, a bit for each, from `at`): a quote, or a return
 /// not followed by a line break, is refused.
 #[cold]

@@ -505,7 +505,7 @@ fn blank_lines_a_last_line_without_its_break_and_lines_across_pieces_read_as_the
     let one_year = String::from_utf8(generated(2_000, 2025..=2025)).unwrap();
     let one_year_crlf = one_year.replace('\n', "\r\n");
     let some_crlf = one_year.replacen('\n', "\r\n", 700);
-    // Twenty empty columns more: blocks of 64 bytes with more separators than are always written.
+    // Twenty empty columns more: blocks of 64 bytes dense with separators.
     let extra: String = (1..=20).map(|i| format!(",extra{i}")).collect();
     let dense: String = one_year
         .lines()
@@ -577,6 +577,42 @@ fn sixteen_bytes_at_a_time_and_eight_at_a_time_find_the_same_separators() {
             });
         assert_eq!(separators(&block), expected);
         assert_eq!(separators_in_words(&block), expected);
+    }
+}
+
+#[test]
+fn every_separator_of_a_block_is_marked_in_order_however_many_it_has() {
+    // Blocks from bare to all separators, most bytes of their masks between.
+    let alphabets: [&[u8]; 4] = [b",\n0a", b",,,\n", b"0123456789a", b",\n"];
+    let mut state = 0x2545_F491_4F6C_DD1D;
+    let (mut cuts, mut breaks, mut returns) = (vec![0u32; 64 * 40 + 1], Vec::new(), false);
+    for alphabet in alphabets {
+        let text: Vec<u8> = (0..64 * 40)
+            .map(|_| alphabet[(xorshift(&mut state) % alphabet.len() as u64) as usize])
+            .collect();
+        let (blocks, _) = text.as_chunks::<64>();
+        breaks.clear();
+        let mut marks = Marks {
+            cuts: &mut cuts,
+            found: 0,
+            breaks: &mut breaks,
+            returns: &mut returns,
+        };
+        for (k, block) in blocks[..blocks.len() - 1].iter().enumerate() {
+            marks.mark(&text, 64 * k, block).unwrap();
+        }
+        let found = marks.found;
+        let one_by_one: Vec<u32> = text[..text.len() - 64]
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| matches!(b, b',' | b'\n'))
+            .map(|(i, _)| i as u32 + 1)
+            .collect();
+        assert_eq!(cuts[..found], one_by_one[..]);
+        let lines = one_by_one
+            .iter()
+            .filter(|&&at| text[at as usize - 1] == b'\n');
+        assert_eq!(breaks, lines.map(|at| at - 1).collect::<Vec<_>>());
     }
 }
 
