@@ -72,12 +72,10 @@ pub(super) fn next_offsets(from: u32) -> u32 {
 #[inline(always)]
 pub(super) fn set_bits(byte: u8, from: safe_arch::m128i, slots: &mut [u32; 8]) -> usize {
     use safe_arch::{add_i32_m128i, m128i};
-    let places = &SET_BITS.0[usize::from(byte)];
-    let (low, high) = places.split_at(4);
-    let (to_low, to_high) = slots.split_at_mut(4);
-    for (to, places) in [(to_low, low), (to_high, high)] {
-        let places = m128i::from(<[u32; 4]>::try_from(places).unwrap_or_default());
-        to.copy_from_slice(&<[u32; 4]>::from(add_i32_m128i(places, from)));
+    let [a, b, c, d, e, f, g, h] = SET_BITS.0[usize::from(byte)];
+    let (low, high) = slots.split_at_mut(4);
+    for (to, places) in [(low, [a, b, c, d]), (high, [e, f, g, h])] {
+        to.copy_from_slice(&<[u32; 4]>::from(add_i32_m128i(m128i::from(places), from)));
     }
     usize::from(SET_BITS.1[usize::from(byte)])
 }
