@@ -1,11 +1,12 @@
 //! Files written whole or not at all. What bamho writes to a path goes to a new file beside it,
-//! which takes the path's name only once it is complete: a command that fails as it writes, or a
-//! machine that stops, leaves the file that was there before, never half of a new one.
+//! which takes the path's name only once it is complete: a command that fails or is stopped as it
+//! writes leaves the file that was there before, never half of a new one. Nothing is forced to
+//! disk: a machine that loses power just after may lose the new file, as any file not synced.
 //!
 //! The file there before is removed just before the new one takes its name, rather than renamed
 //! over: ext4 writes a file renamed over another out to disk at once. Replacing a 2 MB report took
-//! 3.2 ms so, 2.0 ms by truncating and rewriting it, and 1.2 ms by removing it first. For that
-//! moment the path names no file.
+//! 3.2 ms that way, 2.0 ms by truncating and rewriting it, and 1.2 ms by removing it first. For
+//! that moment the path names no file.
 //!
 //! A path that is not a plain file with one name — a link, a device such as `/dev/stdout`, a pipe,
 //! a file known by several names — is written in place, as any program would write it.
