@@ -16,7 +16,7 @@ fn main() -> Result<(), String> {
         .map_err(|e| format!("cannot write the compiled list of units: {e}"))
 }
 
-/// The list as an array expression of calls to `line(at, commas, level, from, to)`: where each
+/// The list as an array expression of `Line`s: where each
 /// unit's line begins in the file, where its first five commas lie from there, its level, and its
 /// days as the numbers `yyyymmdd` (0 for none). No text is copied: the program reads the fields
 /// from the file it embeds, and the compiled list holds no pointer to be relocated at start.
@@ -53,7 +53,7 @@ fn rust(text: &str) -> Result<String, String> {
         let to = day(&line[c5 + 1..]).map_err(error)?;
         writeln!(
             out,
-            "line({begins},[{c0},{c1},{c2},{c3},{c4}],{level},{from},{to}),"
+            "Line{{at:{begins},commas:[{c0},{c1},{c2},{c3},{c4}],level:{level},from:{from},to:{to}}},"
         )
         .map_err(|e| e.to_string())?;
     }

@@ -36,16 +36,6 @@ struct Line {
     to: u32,
 }
 
-const fn line(at: u32, commas: [u8; 5], level: Level, from: u32, to: u32) -> Line {
-    Line {
-        at,
-        commas,
-        level,
-        from,
-        to,
-    }
-}
-
 impl Line {
     /// The unit of this line of `text`; none if the line does not lie there.
     fn unit(self, text: &'static str) -> Option<Unit> {

@@ -95,26 +95,26 @@ fn single(_: &std::fs::Metadata) -> bool {
     true
 }
 
+impl Whole {
+    fn sink(&mut self) -> &mut dyn Write {
+        match &mut self.sink {
+            Sink::Beside { file, .. } => file,
+            Sink::InPlace(file) => file,
+        }
+    }
+}
+
 impl Write for Whole {
     fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        match &mut self.sink {
-            Sink::Beside { file, .. } => file.write(bytes),
-            Sink::InPlace(file) => file.write(bytes),
-        }
+        self.sink().write(bytes)
     }
 
     fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
-        match &mut self.sink {
-            Sink::Beside { file, .. } => file.write_all(bytes),
-            Sink::InPlace(file) => file.write_all(bytes),
-        }
+        self.sink().write_all(bytes)
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        match &mut self.sink {
-            Sink::Beside { file, .. } => file.flush(),
-            Sink::InPlace(file) => file.flush(),
-        }
+        self.sink().flush()
     }
 }
 
@@ -131,11 +131,17 @@ mod tests {
         names
     }
 
-    #[test]
-    fn a_file_replaces_the_one_before_only_once_it_is_whole() {
+    /// A folder holding `report.json`, "the report before".
+    fn report_before() -> (tempfile::TempDir, PathBuf) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("report.json");
         std::fs::write(&path, "the report before").unwrap();
+        (dir, path)
+    }
+
+    #[test]
+    fn a_file_replaces_the_one_before_only_once_it_is_whole() {
+        let (dir, path) = report_before();
         let mut whole = Whole::create(&path).unwrap();
         whole.write_all(b"the new ").unwrap();
         whole.flush().unwrap();
@@ -150,9 +156,7 @@ mod tests {
 
     #[test]
     fn a_file_given_up_leaves_the_one_before_and_nothing_beside() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("report.json");
-        std::fs::write(&path, "the report before").unwrap();
+        let (dir, path) = report_before();
         let mut whole = Whole::create(&path).unwrap();
         whole.write_all(&[b'x'; 100_000]).unwrap();
         drop(whole);

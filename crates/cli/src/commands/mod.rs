@@ -194,6 +194,13 @@ pub enum Output {
 }
 
 impl Output {
+    fn sink(&mut self) -> &mut dyn Write {
+        match self {
+            Output::Stdout(out) => out,
+            Output::File(file, _) => file,
+        }
+    }
+
     /// Writes out what is buffered; a file is put in place.
     pub fn finish(self) -> anyhow::Result<()> {
         match self {
@@ -207,24 +214,15 @@ impl Output {
 
 impl Write for Output {
     fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        match self {
-            Output::Stdout(out) => out.write(bytes),
-            Output::File(file, _) => file.write(bytes),
-        }
+        self.sink().write(bytes)
     }
 
     fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
-        match self {
-            Output::Stdout(out) => out.write_all(bytes),
-            Output::File(file, _) => file.write_all(bytes),
-        }
+        self.sink().write_all(bytes)
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        match self {
-            Output::Stdout(out) => out.flush(),
-            Output::File(file, _) => file.flush(),
-        }
+        self.sink().flush()
     }
 }
 
